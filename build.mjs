@@ -1,0 +1,28 @@
+// Bundles the three entry points: the language server, the VS Code client and the CLI.
+// Everything is bundled (ts-morph and its TypeScript included) so the extension ships no node_modules.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+  // jsonc-parser's UMD main cannot be bundled; its ESM build can.
+  mainFields: ['module', 'main'],
+  // ...which means ESM dependencies (fdir) read import.meta.url: give the CommonJS bundle one.
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+
+const only = process.argv[2];
+const targets = {
+  server: { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  client: { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  cli: { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+};
+await Promise.all(Object.entries(targets)
+  .filter(([name]) => !only || name === only)
+  .map(([, options]) => build({ ...common, ...options })));

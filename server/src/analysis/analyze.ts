@@ -1,0 +1,74 @@
+/**
+ * One file through the rules: parse check, rule checks, the user's severities, then suppressions.
+ * A rule that throws loses its findings for this file, never the others'; the error is returned so
+ * that the adapter can say so.
+ */
+import { ts } from './ts';
+import type { FearlessConfig } from '../config';
+import type { Finding, Severity } from './finding';
+import { FileFacts } from './file-facts';
+import { applySuppressions, parseSuppressions } from './suppressions';
+import { RULES, RULE_METAS } from '../rules/index';
+import type { Report } from '../rules/rule';
+
+export interface FileAnalysis {
+  findings: Finding[];
+  /** Internal failures (a rule crashed): for logs, not for the user's problem list. */
+  errors: string[];
+}
+
+const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
+
+export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig): FileAnalysis {
+  const unreadable = parseProblem(file, program);
+  if (unreadable) return { findings: [unreadable], errors: [] };
+  const facts = new FileFacts(file, program, { environment: config.environment });
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  const enabled = new Set<string>();
+  for (const rule of RULES) {
+    const configured = config.rules[rule.meta.id];
+    if (configured === 'off') continue;
+    enabled.add(rule.meta.id);
+    const report = (r: Report): void => {
+      const span = 'kind' in r.at
+        ? { start: (r.at as ts.Node).getStart(file), end: (r.at as ts.Node).end }
+        : r.at as { start: number; end: number };
+      findings.push({
+        rule: rule.meta.id,
+        severity: (configured as Severity | undefined) ?? r.severity ?? rule.meta.defaultSeverity,
+        span: { file: file.fileName, ...span },
+        message: r.message,
+        related: r.related ?? [],
+        fixes: r.fixes ?? [],
+      });
+    };
+    try {
+      rule.check({ facts, report });
+    } catch (e) {
+      errors.push(`${rule.meta.id} failed on ${file.fileName}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }
+  const unusedIgnore = config.rules['unused-ignore'] ?? 'hint';
+  const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
+    file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, unusedIgnoreSeverity: unusedIgnore,
+  });
+  return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors };
+}
+
+/** A file that is not text, or does not parse, gets one finding and no analysis (recovered trees mislead). */
+function parseProblem(file: ts.SourceFile, program: ts.Program): Finding | undefined {
+  const nul = file.text.indexOf('\0');
+  if (nul >= 0) {
+    return parseError(file, 0, 0, 'This file is not text (it contains NUL bytes); it was not analysed.');
+  }
+  const diag = program.getSyntacticDiagnostics(file)[0];
+  if (!diag) return undefined;
+  const start = diag.start ?? 0;
+  return parseError(file, start, start + (diag.length ?? 0),
+    `Parsing error: ${ts.flattenDiagnosticMessageText(diag.messageText, ' ')}. The file was not analysed.`);
+}
+
+function parseError(file: ts.SourceFile, start: number, end: number, message: string): Finding {
+  return { rule: 'parse-error', severity: 'error', span: { file: file.fileName, start, end }, message, related: [], fixes: [] };
+}

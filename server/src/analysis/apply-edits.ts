@@ -1,0 +1,92 @@
+import type { Finding, Fix, TextEdit } from './finding';
+
+export interface ApplyResult {
+  text: string;
+  applied: TextEdit[];
+  skipped: TextEdit[];
+}
+
+function byPosition(a: TextEdit, b: TextEdit): number {
+  return a.start - b.start || a.end - b.end;
+}
+
+function inBounds(edit: TextEdit, text: string): boolean {
+  return Number.isInteger(edit.start) && Number.isInteger(edit.end)
+    && 0 <= edit.start && edit.start <= edit.end && edit.end <= text.length;
+}
+
+/**
+ * Applies the edits of one file (their `file` is not looked at). An edit that overlaps one already
+ * accepted, in offset order, is skipped rather than risk garbling the text; edits that only touch
+ * (one ends where the next starts, or several insertions at one offset) are all applied, in their
+ * given order when they share a position.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): ApplyResult {
+  const applied: TextEdit[] = [];
+  const skipped: TextEdit[] = [];
+  let acceptedEnd = 0;
+  for (const edit of [...edits].sort(byPosition)) {
+    if (!inBounds(edit, text) || edit.start < acceptedEnd) {
+      skipped.push(edit);
+    } else {
+      applied.push(edit);
+      acceptedEnd = edit.end;
+    }
+  }
+  let out = '';
+  let cursor = 0;
+  for (const edit of applied) {
+    out += text.slice(cursor, edit.start) + edit.newText;
+    cursor = edit.end;
+  }
+  return { text: out + text.slice(cursor), applied, skipped };
+}
+
+/**
+ * Edits of different fixes conflict when they overlap or merely touch: two rewrites of adjacent
+ * code (or two insertions at one point) need not compose, and the next `--fix` pass will
+ * reconsider whichever was left out.
+ */
+function conflicts(a: TextEdit, b: TextEdit): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * The new text of every file changed by applying, for each finding, its first fix when that fix
+ * is `safe`. A fix is applied whole or not at all, across all the files it touches: it is left out
+ * when any of its edits is out of bounds, overlaps another of its own edits, or conflicts with a
+ * fix already accepted (findings are taken in file and offset order, so the result is stable).
+ */
+export function applyFixes(
+  findings: readonly Finding[],
+  texts: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const accepted = new Map<string, TextEdit[]>();
+  const ordered = [...findings].sort(
+    (a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0)
+      || a.span.start - b.span.start || a.span.end - b.span.end,
+  );
+  const canApply = (fix: Fix): boolean => fix.edits.every((edit, i) => {
+    const text = texts.get(edit.file);
+    return text !== undefined && inBounds(edit, text)
+      && !(accepted.get(edit.file) ?? []).some((other) => conflicts(edit, other))
+      && !fix.edits.some((other, j) => j !== i && other.file === edit.file
+        && edit.start < other.end && other.start < edit.end);
+  });
+  for (const finding of ordered) {
+    const fix = finding.fixes[0];
+    if (fix?.kind !== 'safe' || fix.edits.length === 0 || !canApply(fix)) continue;
+    for (const edit of fix.edits) {
+      const list = accepted.get(edit.file) ?? [];
+      list.push(edit);
+      accepted.set(edit.file, list);
+    }
+  }
+  const result = new Map<string, string>();
+  for (const [file, edits] of accepted) {
+    const before = texts.get(file) as string;
+    const after = applyEdits(before, edits).text;
+    if (after !== before) result.set(file, after);
+  }
+  return result;
+}

@@ -1,0 +1,53 @@
+/** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
+import path from 'node:path';
+import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
+import { RULE_METAS } from '../rules/index';
+import { analyzeFile } from './analyze';
+import { collectFiles } from './files';
+import type { Finding } from './finding';
+import { Workspace } from './workspace';
+
+export interface CheckOptions {
+  cwd: string;
+  configFile?: string;
+}
+
+export interface CheckResult {
+  files: string[];
+  findings: Finding[];
+  texts: ReadonlyMap<string, string>;
+  configProblems: ConfigProblem[];
+  usageErrors: string[];
+  /** Internal failures of a rule on a file: the run went on without that rule's findings there. */
+  internalErrors: string[];
+}
+
+export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
+  const cwd = path.resolve(options.cwd);
+  const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
+  const { config } = loaded;
+  const { files, usageErrors } = collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
+    include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
+  });
+  const workspace = new Workspace();
+  for (const file of files) workspace.add(file);
+  const findings: Finding[] = [];
+  const texts = new Map<string, string>();
+  const internalErrors: string[] = [];
+  for (const file of files) {
+    const parsed = workspace.get(file);
+    if (!parsed) continue;
+    texts.set(file, parsed.sourceFile.text);
+    const result = analyzeFile(parsed.sourceFile, parsed.program, config);
+    findings.push(...result.findings);
+    internalErrors.push(...result.errors);
+  }
+  return {
+    files,
+    findings,
+    texts,
+    configProblems: [...loaded.problems, ...workspace.problems],
+    usageErrors,
+    internalErrors,
+  };
+}

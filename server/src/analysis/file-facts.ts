@@ -1,0 +1,88 @@
+/**
+ * Everything the rules may ask about one file, each fact computed on first use and kept for the
+ * life of this object (one analysis of one version of the file).
+ */
+import { ts } from './ts';
+import { Cfg, buildCfg } from './cfg';
+import { LockModel } from './locks';
+import { ProvenanceAnalysis } from './provenance';
+import { References } from './references';
+import { ModuleRole, Thread, moduleRole, threadAt } from './threads';
+import { Runtime, detectRuntime } from './environment';
+import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory-access';
+import { LoopAnalysis } from './loops';
+import { SharingAnalysis } from './sharing';
+
+type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+
+export interface FileFactsOptions {
+  environment: 'node' | 'web' | 'auto';
+}
+
+export class FileFacts {
+  readonly checker: ts.TypeChecker;
+  private readonly cfgs = new Map<FunctionLike, Cfg>();
+  private cached: {
+    refs?: References; provenance?: ProvenanceAnalysis; role?: ModuleRole; runtime?: Runtime;
+    locks?: LockModel; accesses?: MemoryAccess[]; loops?: LoopAnalysis; sharing?: SharingAnalysis; atomics?: AtomicsCall[];
+  } = {};
+
+  constructor(readonly file: ts.SourceFile, readonly program: ts.Program, private readonly options: FileFactsOptions) {
+    this.checker = program.getTypeChecker();
+  }
+
+  get text(): string {
+    return this.file.text;
+  }
+
+  get refs(): References {
+    return this.cached.refs ??= new References(this.file, this.checker);
+  }
+
+  get provenance(): ProvenanceAnalysis {
+    return this.cached.provenance ??= new ProvenanceAnalysis(this.checker, this.refs);
+  }
+
+  get role(): ModuleRole {
+    return this.cached.role ??= moduleRole(this.file);
+  }
+
+  get runtime(): Runtime {
+    return this.cached.runtime ??= detectRuntime(this.file, this.options.environment);
+  }
+
+  get locks(): LockModel {
+    return this.cached.locks ??= new LockModel(this.checker, fn => this.cfgOf(fn));
+  }
+
+  get loops(): LoopAnalysis {
+    return this.cached.loops ??= new LoopAnalysis(this);
+  }
+
+  get sharing(): SharingAnalysis {
+    return this.cached.sharing ??= new SharingAnalysis(this);
+  }
+
+  /** Reads and writes of typed-array / DataView memory in this file, whatever the memory is. */
+  get accesses(): readonly MemoryAccess[] {
+    return this.cached.accesses ??= memoryAccesses(this.file);
+  }
+
+  get atomicsCalls(): readonly AtomicsCall[] {
+    return this.cached.atomics ??= atomicsCalls(this.file);
+  }
+
+  threadAt(node: ts.Node): Thread {
+    return threadAt(node, this.role);
+  }
+
+  cfgOf(fn: FunctionLike): Cfg {
+    let cfg = this.cfgs.get(fn);
+    if (!cfg) this.cfgs.set(fn, cfg = buildCfg(fn));
+    return cfg;
+  }
+
+  typeOf(node: ts.Node): ts.Type {
+    return this.checker.getTypeAtLocation(node);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * When shared memory is actually shared. A buffer this code allocates is private until it is first
+ * handed to anything (posted, given as `workerData`, passed to a call, stored, returned): writes
+ * before that cannot race. And a plain store that is *published* by a later atomic operation on the
+ * same buffer on every path (the ring-buffer idiom) is ordered by that operation for any reader that
+ * synchronises with it.
+ */
+import { ts } from './ts';
+import { everyPathPasses } from './cfg';
+import type { FileFacts } from './file-facts';
+import { Provenance, isAllocationRoot } from './provenance';
+import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
+
+const PUBLISHING_ATOMICS = new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange', 'notify']);
+const VIEW_METHODS_NOT_ESCAPING = new Set(['set', 'fill', 'copyWithin', 'sort', 'reverse', 'at', 'indexOf', 'includes',
+  'slice', 'join', 'forEach', 'every', 'some', 'find', 'findIndex', 'reduce', 'lastIndexOf', 'toString',
+  'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getInt32', 'getUint32', 'getFloat32', 'getFloat64', 'getBigInt64', 'getBigUint64',
+  'setInt8', 'setUint8', 'setInt16', 'setUint16', 'setInt32', 'setUint32', 'setFloat32', 'setFloat64', 'setBigInt64', 'setBigUint64']);
+const NON_ESCAPING_PROPS = new Set(['length', 'byteLength', 'byteOffset', 'BYTES_PER_ELEMENT']);
+
+export class SharingAnalysis {
+  private readonly escapes = new Map<ts.Node, ts.Node[]>();
+
+  constructor(private readonly facts: FileFacts) {}
+
+  /** Whether `node` runs before every buffer behind `prov` has left the function that made it. */
+  isBeforeSharing(node: ts.Node, prov: Provenance): boolean {
+    if (prov.roots.size === 0) return false;
+    const fn = enclosingFunction(node);
+    for (const root of prov.roots) {
+      if (!isAllocationRoot(root) || enclosingFunction(root) !== fn) return false;
+      for (const e of this.escapesOf(root)) {
+        if (e.getStart() < node.getStart()) return false;
+        if (inCommonLoop(node, e, fn)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every path after `node` performs an atomic write or notify on a buffer of `prov`. */
+  isPublishedAfter(node: ts.Node, prov: Provenance): boolean {
+    const fn = enclosingFunction(node);
+    const cfg = this.facts.cfgOf(fn);
+    const at = cfg.nodeOf(node);
+    if (!at) return false;
+    return everyPathPasses(cfg, at, n => {
+      if (!n.ast || n.kind === 'loop-exit') return false;
+      let found = false;
+      const check = (x: ts.Node): void => {
+        const name = atomicsCallName(x);
+        if (!found && name && PUBLISHING_ATOMICS.has(name) && ts.isCallExpression(x) && x.arguments[0]) {
+          const p = this.facts.provenance.of(x.arguments[0]);
+          found = [...p.roots].some(r => prov.roots.has(r));
+        }
+      };
+      check(n.ast);
+      forEachInFunction(n.ast, check);
+      return found;
+    });
+  }
+
+  /** Where the buffer made at `root`, or a view of it, is handed to anything beyond element access. */
+  private escapesOf(root: ts.Node): ts.Node[] {
+    let found = this.escapes.get(root);
+    if (found) return found;
+    found = [];
+    const holders: ts.Expression[] = [root as ts.Expression];
+    const seen = new Set<ts.Node>();
+    while (holders.length > 0) {
+      const h = holders.pop()!;
+      if (seen.has(h)) continue;
+      seen.add(h);
+      const p = outerParent(h);
+      if (ts.isVariableDeclaration(p) && p.initializer && skipOuter(p.initializer) === skipOuter(h) && ts.isIdentifier(p.name)) {
+        const sym = this.facts.refs.symbolAt(p.name);
+        if (!sym) { found.push(h); continue; }
+        for (const ref of this.facts.refs.of(sym)) if (ref !== p.name) this.classifyUse(ref, holders, found);
+      } else {
+        this.classifyUse(h, holders, found);
+      }
+    }
+    this.escapes.set(root, found);
+    return found;
+  }
+
+  private classifyUse(use: ts.Expression, holders: ts.Expression[], escapes: ts.Node[]): void {
+    const p = outerParent(use);
+    if (ts.isElementAccessExpression(p) && skipOuter(p.expression) === use) return;
+    if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === use) {
+      const name = p.name.text;
+      if (NON_ESCAPING_PROPS.has(name)) return;
+      if (name === 'buffer') { holders.push(p); return; }
+      const call = p.parent;
+      if (ts.isCallExpression(call) && call.expression === p) {
+        if (name === 'subarray') { holders.push(call); return; }
+        if (VIEW_METHODS_NOT_ESCAPING.has(name)) return;
+      }
+    }
+    if (ts.isNewExpression(p) && p.arguments?.[0] && skipOuter(p.arguments[0]) === use) { holders.push(p); return; }
+    if (ts.isCallExpression(p) && atomicsCallName(p) && p.arguments[0] && skipOuter(p.arguments[0]) === use) return;
+    escapes.push(use);
+  }
+}
+
+function inCommonLoop(a: ts.Node, b: ts.Node, fn: ts.Node): boolean {
+  for (let n: ts.Node | undefined = a.parent; n && n !== fn && !isFunctionBoundary(n); n = n.parent) {
+    if (ts.isIterationStatement(n, false) && isInside(b, n)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,97 @@
+/**
+ * The workspace model: one ts-morph Project per `tsconfig.json` / `jsconfig.json` root, found by
+ * walking up from each file, and one for files no config includes (loose `.ts`, `.js`… files still
+ * get types). A broken config is a problem to report, and its files fall back to the loose project.
+ * Only the files asked for are added; their imports are resolved by the compiler as usual.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Project } from 'ts-morph';
+import { ts } from './ts';
+
+export interface WorkspaceProblem {
+  file: string;
+  message: string;
+}
+
+interface Root {
+  project: Project;
+  /** Files the config includes; undefined for the loose project (it takes anything). */
+  fileNames?: ReadonlySet<string>;
+}
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+const LOOSE_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.esnext.d.ts', 'lib.dom.d.ts', 'lib.webworker.importscripts.d.ts'],
+  skipLibCheck: true,
+  noEmit: true,
+  maxNodeModuleJsDepth: 0,
+};
+
+export class Workspace {
+  readonly problems: WorkspaceProblem[] = [];
+  private readonly roots = new Map<string, Root | undefined>();
+  private loose: Root | undefined;
+  private readonly rootOfFile = new Map<string, Root>();
+
+  /** Adds a file to the project that owns it. */
+  add(file: string): void {
+    const root = this.rootFor(file);
+    this.rootOfFile.set(file, root);
+    if (!root.project.getSourceFile(file)) root.project.addSourceFileAtPath(file);
+  }
+
+  /** The parsed file and the program it belongs to (after every `add`). */
+  get(file: string): { sourceFile: ts.SourceFile; program: ts.Program } | undefined {
+    const root = this.rootOfFile.get(file);
+    if (!root) return undefined;
+    const program = root.project.getProgram().compilerObject;
+    const sourceFile = program.getSourceFile(file);
+    return sourceFile && { sourceFile, program };
+  }
+
+  private rootFor(file: string): Root {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      for (const name of CONFIG_NAMES) {
+        const config = path.join(dir, name);
+        if (!fs.existsSync(config)) continue;
+        const root = this.configRoot(config);
+        if (root?.fileNames?.has(file)) return root;
+      }
+      if (path.basename(dir) === 'node_modules' || path.dirname(dir) === dir) break;
+    }
+    return this.loose ??= { project: new Project({ compilerOptions: LOOSE_OPTIONS }) };
+  }
+
+  private configRoot(configFile: string): Root | undefined {
+    if (this.roots.has(configFile)) return this.roots.get(configFile);
+    let root: Root | undefined;
+    const read = ts.readConfigFile(configFile, ts.sys.readFile);
+    if (read.error) {
+      this.problems.push({ file: configFile, message: flatten(read.error) });
+    } else {
+      const jsDefaults: ts.CompilerOptions = path.basename(configFile) === 'jsconfig.json'
+        ? { allowJs: true, maxNodeModuleJsDepth: 0, skipLibCheck: true, noEmit: true } : {};
+      const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), jsDefaults, configFile);
+      const fatal = parsed.errors.filter(e => e.category === ts.DiagnosticCategory.Error && e.code !== 18003 /* no inputs */);
+      for (const e of fatal) this.problems.push({ file: configFile, message: flatten(e) });
+      root = {
+        project: new Project({ compilerOptions: { ...parsed.options, noEmit: true }, skipAddingFilesFromTsConfig: true }),
+        fileNames: new Set(parsed.fileNames.map(f => path.normalize(f))),
+      };
+    }
+    this.roots.set(configFile, root);
+    return root;
+  }
+}
+
+function flatten(d: ts.Diagnostic): string {
+  return ts.flattenDiagnosticMessageText(d.messageText, '\n');
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { version } from '../../package.json';
+import { applyFixes } from './analysis/apply-edits';
+import { checkPaths, type CheckOptions, type CheckResult } from './analysis/check';
+import { formatConfigProblem } from './config';
+import { RULE_METAS } from './rules/index';
+import { formatJson } from './cli/format-json';
+import { formatSarif } from './cli/format-sarif';
+import { formatStylish } from './cli/format-stylish';
+
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_USAGE = 2;
+
+/** ESLint's bound: a fix can enable another fix, but a cycle of fixes must not loop forever. */
+const MAX_FIX_PASSES = 10;
+
+type Format = 'stylish' | 'json' | 'sarif';
+
+interface CheckFlags {
+  format: Format;
+  fix?: boolean;
+  config?: string;
+  maxWarnings?: number;
+  hints?: boolean;
+  exitZero?: boolean;
+  color: boolean;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a non-negative integer.');
+  return Number(value);
+}
+
+function warnConfigProblems(result: CheckResult, cwd: string): void {
+  for (const problem of result.configProblems) {
+    process.stderr.write(`fearless: warning: ${formatConfigProblem(problem, cwd)}\n`);
+  }
+}
+
+/** A file keeps its byte-order mark whether or not the engine's text of it had one. */
+function writeFixed(file: string, text: string): void {
+  const hadBom = fs.readFileSync(file, 'utf8').startsWith('\uFEFF');
+  fs.writeFileSync(file, hadBom && !text.startsWith('\uFEFF') ? `\uFEFF${text}` : text);
+}
+
+/** Applies safe fixes until none is left (or the pass limit), re-checking after each write. */
+function fixAll(first: CheckResult, recheck: () => CheckResult): { result: CheckResult; fixedFiles: number } {
+  let result = first;
+  const fixed = new Set<string>();
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const changes = applyFixes(result.findings, result.texts);
+    if (changes.size === 0) break;
+    for (const [file, text] of changes) {
+      writeFixed(file, text);
+      fixed.add(file);
+    }
+    result = recheck();
+  }
+  return { result, fixedFiles: fixed.size };
+}
+
+function usageError(messages: readonly string[]): number {
+  for (const message of messages) process.stderr.write(`fearless: ${message}\n`);
+  return EXIT_USAGE;
+}
+
+function runCheck(paths: string[], flags: CheckFlags): number {
+  const cwd = process.cwd();
+  const options: CheckOptions = { cwd, ...(flags.config === undefined ? {} : { configFile: flags.config }) };
+  const targets = paths.length > 0 ? paths : ['.'];
+  // A config file named on the command line is part of the invocation: missing, it is bad usage.
+  if (flags.config !== undefined && !fs.existsSync(path.resolve(cwd, flags.config))) {
+    return usageError([`${flags.config}: no such configuration file`]);
+  }
+  const first = checkPaths(targets, options);
+  warnConfigProblems(first, cwd);
+  if (first.usageErrors.length > 0) return usageError(first.usageErrors);
+
+  const { result, fixedFiles } = flags.fix
+    ? fixAll(first, () => checkPaths(targets, options))
+    : { result: first, fixedFiles: 0 };
+
+  const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  let output: string;
+  if (flags.format === 'json') {
+    output = formatJson(result, cwd);
+  } else if (flags.format === 'sarif') {
+    output = formatSarif(result, cwd, { toolVersion: version, rules: RULE_METAS });
+  } else {
+    const fixedNote = fixedFiles > 0
+      ? `${pc.createColors(color).green(`Applied safe fixes to ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.`)}\n\n`
+      : '';
+    output = fixedNote + formatStylish(result, cwd, { color, hints: flags.hints === true });
+  }
+  process.stdout.write(output);
+
+  if (flags.exitZero) return EXIT_OK;
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  const tooManyWarnings = flags.maxWarnings !== undefined && warnings > flags.maxWarnings;
+  return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function buildProgram(onExitCode: (code: number) => void): Command {
+  const program = new Command('fearless')
+    .description('Finds data races, unsafe sends and leaked workers in worker_threads / Web Worker code.')
+    .version(version, '-v, --version')
+    // Set before `command()`: subcommands copy these settings when created.
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('check')
+    .description('check files or folders and report concurrency bugs')
+    .argument('[paths...]', 'files or folders to check (default: .)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'sarif']).default('stylish'))
+    .option('--fix', 'apply safe fixes, write the files, then report what is left')
+    .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
+    .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings', parseCount)
+    .option('--hints', 'show hints in stylish output')
+    .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
+    .option('--no-color', 'disable colored output')
+    .action((paths: string[], flags: CheckFlags) => onExitCode(runCheck(paths, flags)));
+
+  return program;
+}
+
+function main(argv: string[]): number {
+  let exitCode = EXIT_OK;
+  try {
+    buildProgram((code) => { exitCode = code; }).parse(argv);
+    return exitCode;
+  } catch (error) {
+    // Commander has already printed its own message (or the help / version).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    // A system error (a file that cannot be read or written) is the user's to act on: its message says it all.
+    if (error instanceof Error && 'code' in error && 'syscall' in error) {
+      process.stderr.write(`fearless: ${error.message}\n`);
+    } else {
+      // A bug of ours: the message first, then where it happened, for the bug report.
+      const message = error instanceof Error ? error.message : String(error);
+      const trace = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
+      process.stderr.write(`fearless: internal error: ${message}\n${trace ? `${trace}\n` : ''}`);
+    }
+    return EXIT_USAGE;
+  }
+}
+
+// Set, not `process.exit()`: exiting at once could cut off output still flowing into a pipe.
+process.exitCode = main(process.argv);

@@ -1,0 +1,64 @@
+import type { Severity } from '../analysis/finding';
+import { Locator, sortFindings, type Report } from './report';
+
+/** The `--format json` contract of ARCHITECTURE.md: change it only with a new `version`. */
+export interface JsonOutput {
+  version: 1;
+  files: number;
+  diagnostics: JsonDiagnostic[];
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: string;
+  severity: Severity;
+  message: string;
+  fixes: JsonFix[];
+}
+
+export interface JsonFix {
+  title: string;
+  edits: JsonEdit[];
+}
+
+export interface JsonEdit {
+  file: string;
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+  newText: string;
+}
+
+export function toJsonOutput(report: Report, cwd: string): JsonOutput {
+  const locator = new Locator(report.texts, cwd);
+  return {
+    version: 1,
+    files: report.files.length,
+    diagnostics: sortFindings(report.findings, locator).map((finding) => ({
+      file: locator.relative(finding.span.file),
+      ...locator.range(finding.span),
+      rule: finding.rule,
+      severity: finding.severity,
+      message: finding.message,
+      fixes: finding.fixes.map((fix) => ({
+        title: fix.title,
+        edits: fix.edits.map((edit) => {
+          const range = locator.range(edit);
+          return {
+            file: locator.relative(edit.file),
+            start: { line: range.line, column: range.column },
+            end: { line: range.endLine, column: range.endColumn },
+            newText: edit.newText,
+          };
+        }),
+      })),
+    })),
+  };
+}
+
+export function formatJson(report: Report, cwd: string): string {
+  return `${JSON.stringify(toJsonOutput(report, cwd))}\n`;
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Finding, Span } from '../analysis/finding';
+import { LineIndex } from '../analysis/positions';
+import type { ConfigProblem } from '../config';
+
+/** What a formatter needs of a check's result: the engine's `CheckResult` is one. */
+export interface Report {
+  files: readonly string[];
+  findings: readonly Finding[];
+  texts: ReadonlyMap<string, string>;
+  configProblems: readonly ConfigProblem[];
+}
+
+/** 1-based, end exclusive, columns in UTF-16 code units: what every CLI format shows. */
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Paths as the user sees them (relative to `cwd`, `/`-separated) and spans as 1-based ranges. */
+export class Locator {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(private readonly texts: ReadonlyMap<string, string>, private readonly cwd: string) {}
+
+  relative(file: string): string {
+    return path.relative(this.cwd, file).split(path.sep).join('/');
+  }
+
+  range(span: Span): Range {
+    const index = this.index(span.file);
+    const start = index.positionAt(span.start);
+    const end = index.positionAt(span.end);
+    return { line: start.line + 1, column: start.column + 1, endLine: end.line + 1, endColumn: end.column + 1 };
+  }
+
+  private index(file: string): LineIndex {
+    let index = this.indexes.get(file);
+    if (!index) {
+      const text = this.texts.get(file);
+      // A guessed position would send the user to the wrong line: fail loudly instead.
+      if (text === undefined) throw new Error(`no text for ${file}: cannot compute its positions`);
+      index = new LineIndex(text);
+      this.indexes.set(file, index);
+    }
+    return index;
+  }
+}
+
+/** Findings by the path the user sees, then by position, then by rule: stable output for diffs. */
+export function sortFindings(findings: readonly Finding[], locator: Locator): Finding[] {
+  const keyed = findings.map((finding) => ({ finding, file: locator.relative(finding.span.file) }));
+  keyed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+    || a.finding.span.start - b.finding.span.start
+    || a.finding.span.end - b.finding.span.end
+    || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
+  return keyed.map((k) => k.finding);
+}
+

@@ -1,0 +1,18 @@
+import type { Severity } from '../analysis/finding';
+
+export type RuleFamily = 'sync' | 'send' | 'join' | 'locks' | 'meta';
+
+/** What every adapter needs to know about a rule without running it. */
+export interface RuleMeta {
+  id: string;
+  family: RuleFamily;
+  defaultSeverity: Severity;
+  /** One line, for the README table, SARIF `shortDescription` and hovers. */
+  description: string;
+}
+
+const DOCS_BASE = 'https://github.com/fearless-dev/fearless/blob/main/docs/rules/';
+
+export function ruleDocUrl(id: string): string {
+  return `${DOCS_BASE}${id}.md`;
+}

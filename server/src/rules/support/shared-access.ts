@@ -1,0 +1,28 @@
+/** The question both shared-memory access rules start from: is this a plain access to shared memory? */
+import type { FileFacts } from '../../analysis/file-facts';
+import type { MemoryAccess } from '../../analysis/memory-access';
+import type { Provenance } from '../../analysis/provenance';
+import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
+import { hasJsDocTag } from '../../analysis/syntax';
+
+export interface SharedAccess {
+  access: MemoryAccess;
+  provenance: Provenance;
+  /** `Int32Array`, `Float64Array`, `DataView`… */
+  viewType: string;
+}
+
+/** The access, when it touches shared memory outside any held lock; undefined when it does not or we cannot tell. */
+export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): SharedAccess | undefined {
+  const viewType = builtinName(facts.typeOf(access.target));
+  if (!viewType) return undefined;
+  const isDataView = viewType === 'DataView';
+  if (access.form === 'dataview' ? !isDataView : !TYPED_ARRAYS.has(viewType)) return undefined;
+  const provenance = facts.provenance.of(access.target);
+  if (provenance.state !== 'shared') return undefined;
+  // Declarations tagged @guardedBy are judged by guarded-by-violation, with the lock they name.
+  const sym = facts.checker.getSymbolAtLocation(access.target);
+  if (sym?.valueDeclaration && hasJsDocTag(sym.valueDeclaration, 'guardedBy')) return undefined;
+  if (facts.locks.heldAt(access.node).size > 0) return undefined;
+  return { access, provenance, viewType };
+}

@@ -1,0 +1,189 @@
+import { ts } from '../analysis/ts';
+import type { Fix, Related } from '../analysis/finding';
+import type { FileFacts } from '../analysis/file-facts';
+import { dependsOnThreadIdentity } from '../analysis/identity';
+import { isAllocationRoot } from '../analysis/provenance';
+import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../analysis/types';
+import { indentUnit, isPure, isValueUnused, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';
+import { Rule, replaceNode } from './rule';
+import { SharedAccess, unlockedSharedAccess } from './support/shared-access';
+
+const ATOMIC_OF_COMPOUND: Partial<Record<ts.SyntaxKind, [string, string]>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: ['add', '+'],
+  [ts.SyntaxKind.MinusEqualsToken]: ['sub', '-'],
+  [ts.SyntaxKind.AmpersandEqualsToken]: ['and', '&'],
+  [ts.SyntaxKind.BarEqualsToken]: ['or', '|'],
+  [ts.SyntaxKind.CaretEqualsToken]: ['xor', '^'],
+};
+const ATOMIC_OF_BINARY: Partial<Record<ts.SyntaxKind, [string, string]>> = {
+  [ts.SyntaxKind.PlusToken]: ['add', '+'],
+  [ts.SyntaxKind.MinusToken]: ['sub', '-'],
+  [ts.SyntaxKind.AmpersandToken]: ['and', '&'],
+  [ts.SyntaxKind.BarToken]: ['or', '|'],
+  [ts.SyntaxKind.CaretToken]: ['xor', '^'],
+};
+const PLAIN_STORE_METHODS = new Set(['set', 'fill']);
+
+export const unsynchronizedSharedWrite: Rule = {
+  meta: {
+    id: 'unsynchronized-shared-write',
+    family: 'sync',
+    defaultSeverity: 'warning',
+    description: 'A plain write to shared memory outside a lock: concurrent updates are lost or seen torn.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    for (const access of facts.accesses) {
+      if (access.kind !== 'write') continue;
+      const shared = unlockedSharedAccess(facts, access);
+      if (!shared || isExempt(facts, shared)) continue;
+      const fixes = [atomicFix(shared), lockFix(facts, shared)].filter((f): f is Fix => f !== undefined);
+      ctx.report({ at: access.node, message: message(shared), fixes, related: origins(shared) });
+    }
+  },
+};
+
+function isExempt(facts: FileFacts, { access, provenance }: SharedAccess): boolean {
+  if (facts.sharing.isBeforeSharing(access.node, provenance)) return true;
+  if (isPlainStore(access.node) && facts.sharing.isPublishedAfter(access.node, provenance)) return true;
+  const index = access.element?.argumentExpression;
+  return index !== undefined && facts.threadAt(access.node) !== 'main' && dependsOnThreadIdentity(index, facts);
+}
+
+/** `=`, `set` and `fill` store without reading; a publishing atomic after them orders them. */
+function isPlainStore(node: ts.Expression): boolean {
+  if (ts.isBinaryExpression(node)) return node.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+  if (ts.isCallExpression(node)) {
+    const callee = skipOuter(node.expression);
+    return ts.isPropertyAccessExpression(callee) && PLAIN_STORE_METHODS.has(callee.name.text);
+  }
+  return false;
+}
+
+function message({ access }: SharedAccess): string {
+  const target = skipOuter(access.target).getText();
+  switch (access.form) {
+    case 'compound':
+    case 'update':
+      return `'${clip(access.node.getText())}' is a read-modify-write of shared memory without Atomics or a lock: ` +
+        `when another thread updates '${target}' at the same time, one of the updates is lost.`;
+    case 'assign':
+      return `Plain write to shared memory '${clip(access.element!.getText())}' outside a lock: other threads may ` +
+        `never see it, or see it out of order with your other writes. Use Atomics.store or hold a lock.`;
+    default:
+      return `'${clip(access.node.getText())}' writes shared memory without synchronization: other threads ` +
+        `reading '${target}' meanwhile see a half-written state.`;
+  }
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}
+
+/** Where the shared buffer was made, so the reader can see why this memory is shared. */
+function origins({ provenance }: SharedAccess): Related[] {
+  return [...provenance.roots].slice(0, 3).map(root => ({
+    span: { file: root.getSourceFile().fileName, start: root.getStart(), end: root.end },
+    message: isAllocationRoot(root) ? 'the shared buffer is created here' : 'the shared memory comes from here',
+  }));
+}
+
+/** `a[i] op= n`, `a[i]++`, `a[i] = a[i] op n`, `a[i] = v` → the matching `Atomics` call. */
+function atomicFix({ access, viewType }: SharedAccess): Fix | undefined {
+  const el = access.element;
+  if (!el || !INTEGER_ARRAYS.has(viewType)) return undefined;
+  const arr = el.expression.getText();
+  const idx = el.argumentExpression.getText();
+  const node = access.node;
+  const unused = isValueUnused(node);
+  const call = (op: string, operand: string): string => `Atomics.${op}(${arr}, ${idx}, ${operand})`;
+  /** The expression's value is the *new* one: rebuild it from the old value Atomics returns. */
+  const newValue = (op: string, sign: string, operand: ts.Expression | string): string | undefined => {
+    if (unused) return call(op, typeof operand === 'string' ? operand : operand.getText());
+    if (typeof operand !== 'string' && !isPure(operand)) return undefined;
+    const text = typeof operand === 'string' ? operand : operand.getText();
+    return `(${call(op, text)} ${sign} ${text})`;
+  };
+  let text: string | undefined;
+  let op: string | undefined;
+  if (access.form === 'update' && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node))) {
+    const one = BIGINT_ARRAYS.has(viewType) ? '1n' : '1';
+    const [name, sign] = node.operator === ts.SyntaxKind.PlusPlusToken ? ['add', '+'] : ['sub', '-'];
+    op = name;
+    // Atomics returns the old value: exactly a postfix update's value.
+    text = ts.isPostfixUnaryExpression(node) ? call(name, one) : newValue(name, sign, one);
+  } else if (access.form === 'compound' && ts.isBinaryExpression(node)) {
+    const pair = ATOMIC_OF_COMPOUND[node.operatorToken.kind];
+    if (!pair) return undefined;
+    op = pair[0];
+    text = newValue(pair[0], pair[1], node.right);
+  } else if (access.form === 'assign' && ts.isBinaryExpression(node)) {
+    const rmw = readModifyWrite(node.right, el);
+    if (rmw) {
+      if (!isPure(el.expression) || !isPure(el.argumentExpression)) return undefined;
+      op = rmw.op;
+      text = newValue(rmw.op, rmw.sign, rmw.operand);
+    } else if (unused) {
+      op = 'store';
+      text = call('store', node.right.getText());
+    }
+  }
+  if (!text || !op) return undefined;
+  return { title: `Use Atomics.${op}`, kind: 'safe', edits: [replaceNode(node, text)] };
+}
+
+/** `a[i] + n`, `n + a[i]` (commutative operators only), `a[i] - n`: an update spelled as a store. */
+function readModifyWrite(rhs: ts.Expression, el: ts.ElementAccessExpression): { op: string; sign: string; operand: ts.Expression } | undefined {
+  const e = skipOuter(rhs);
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const pair = ATOMIC_OF_BINARY[e.operatorToken.kind];
+  if (!pair) return undefined;
+  const same = (x: ts.Expression): boolean => skipOuter(x).getText().replace(/\s+/g, '') === el.getText().replace(/\s+/g, '');
+  if (same(e.left)) return { op: pair[0], sign: pair[1], operand: e.right };
+  if (same(e.right) && pair[0] !== 'sub') return { op: pair[0], sign: pair[1], operand: e.left };
+  return undefined;
+}
+
+/**
+ * "Wrap in lock `m`": when another access to the same buffer in this file is made under a lock
+ * object `m` that is also in scope here, take that lock around this statement.
+ */
+function lockFix(facts: FileFacts, { access, provenance }: SharedAccess): Fix | undefined {
+  const stmt = outerParent(access.node);
+  if (!ts.isExpressionStatement(stmt)) return undefined;
+  for (const other of facts.accesses) {
+    if (other === access) continue;
+    const otherProv = facts.provenance.of(other.target);
+    if (![...otherProv.roots].some(r => provenance.roots.has(r))) continue;
+    for (const key of facts.locks.heldAt(other.node)) {
+      const methods = facts.locks.methodsOf.get(key);
+      if (!methods || !inScope(facts, key, other.node, stmt)) continue;
+      const text = facts.text;
+      const nl = newlineOf(text);
+      const indent = lineIndent(text, stmt.getStart());
+      const unit = indentUnit(text);
+      const wrapped = `${key}.${methods.acquire}();${nl}${indent}try {${nl}${indent}${unit}${stmt.getText()}${nl}` +
+        `${indent}} finally {${nl}${indent}${unit}${key}.${methods.release}();${nl}${indent}}`;
+      return { title: `Wrap in lock ${key}`, kind: 'suggestion', edits: [replaceNode(stmt, wrapped)] };
+    }
+  }
+  return undefined;
+}
+
+/** Whether the lock expression `key`, valid where `seen` is, means the same object at `at`. */
+function inScope(facts: FileFacts, key: string, seen: ts.Node, at: ts.Node): boolean {
+  if (!/^(this\.)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(key)) return false;
+  if (key.startsWith('this.')) {
+    const classOf = (n: ts.Node): ts.Node | undefined => {
+      for (let p: ts.Node | undefined = n; p; p = p.parent) if (ts.isClassLike(p)) return p;
+      return undefined;
+    };
+    const c = classOf(seen);
+    return c !== undefined && c === classOf(at);
+  }
+  const first = key.split('.')[0];
+  const symbolAt = (n: ts.Node) => facts.checker.getSymbolsInScope(n, ts.SymbolFlags.Value).find(s => s.name === first);
+  const here = symbolAt(at);
+  return here !== undefined && here === symbolAt(seen);
+}

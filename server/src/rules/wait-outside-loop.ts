@@ -1,0 +1,105 @@
+import { ts } from '../analysis/ts';
+import type { Fix } from '../analysis/finding';
+import type { FileFacts } from '../analysis/file-facts';
+import { isAllocationRoot } from '../analysis/provenance';
+import { keyOf } from '../analysis/locks';
+import { atomicsCallName, enclosingFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter } from '../analysis/syntax';
+import { Rule, replaceNode } from './rule';
+
+const CELL_READS = new Set(['load', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor']);
+
+export const waitOutsideLoop: Rule = {
+  meta: {
+    id: 'wait-outside-loop',
+    family: 'sync',
+    defaultSeverity: 'warning',
+    description: 'Atomics.wait not re-checked in a loop: waking up does not prove the awaited state is there.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    for (const { name, call } of facts.atomicsCalls) {
+      if (name !== 'wait' && name !== 'waitAsync') continue;
+      const [array, index, expected] = call.arguments;
+      if (!array || !index || !expected) continue;
+      const prov = facts.provenance.of(array);
+      if (prov.state !== 'shared' || isPrivateCell(call, prov.roots)) continue;
+      const result = resultExpression(call);
+      if (isExamined(facts, result)) continue;
+      if (isRechecked(call, keyOf(array), keyOf(index)) || isRescheduled(facts, call)) continue;
+      ctx.report({
+        at: call,
+        message: `Atomics.${name} returns on any notify of this cell, on a timeout, or at once when the value has already ` +
+          `changed: nothing here checks that '${array.getText()}[${index.getText()}]' really changed. Re-check it in a loop.`,
+        fixes: loopFix(result, array, index, expected),
+      });
+    }
+  },
+};
+
+/** A buffer made in this very function and kept there: a private cell used to sleep. */
+function isPrivateCell(call: ts.CallExpression, roots: ReadonlySet<ts.Node>): boolean {
+  const fn = enclosingFunction(call);
+  return roots.size > 0 && [...roots].every(r => isAllocationRoot(r) && enclosingFunction(r) === fn);
+}
+
+/** What stands for the wait's outcome: the call, or `(await) Atomics.waitAsync(…).value`. */
+function resultExpression(call: ts.CallExpression): ts.Expression {
+  let e: ts.Expression = call;
+  const p = outerParent(e);
+  if (ts.isPropertyAccessExpression(p) && p.name.text === 'value') e = p;
+  const q = outerParent(e);
+  if (ts.isAwaitExpression(q)) e = q;
+  return e;
+}
+
+/** Compared, branched on, returned, or kept in a variable that is read later. */
+function isExamined(facts: FileFacts, result: ts.Expression): boolean {
+  if (isValueUnused(result)) return false;
+  const p = outerParent(result);
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
+    const sym = facts.refs.symbolAt(p.name);
+    return sym !== undefined && facts.refs.of(sym).length > 1;
+  }
+  return true;
+}
+
+/** An enclosing loop (in this function) whose condition or body reads the same cell again. */
+function isRechecked(call: ts.CallExpression, array: string, index: string): boolean {
+  for (let n: ts.Node | undefined = call.parent; n && !isFunctionBoundary(n); n = n.parent) {
+    if (ts.isIterationStatement(n, false) && readsCell(n, array, index, call)) return true;
+  }
+  return false;
+}
+
+function readsCell(root: ts.Node, array: string, index: string, except: ts.Node): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (n === except || isFunctionBoundary(n)) return false;
+    if (ts.isElementAccessExpression(n) && keyOf(n.expression) === array && keyOf(n.argumentExpression) === index) return true;
+    const atomic = atomicsCallName(n);
+    if (atomic && CELL_READS.has(atomic)) {
+      const [a, i] = (n as ts.CallExpression).arguments;
+      if (a && i && keyOf(a) === array && keyOf(i) === index) return true;
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(root);
+}
+
+/** A function that calls itself or hands itself to a scheduler re-checks on its next run. */
+function isRescheduled(facts: FileFacts, call: ts.CallExpression): boolean {
+  const fn = enclosingFunction(call);
+  if (ts.isSourceFile(fn)) return false;
+  let nameNode: ts.Node | undefined = (fn as ts.FunctionLikeDeclaration).name;
+  if (!nameNode && fn.parent && ts.isVariableDeclaration(fn.parent)) nameNode = fn.parent.name;
+  if (!nameNode || !ts.isIdentifier(nameNode)) return false;
+  const sym = facts.refs.symbolAt(nameNode);
+  return sym !== undefined && facts.refs.of(sym).some(ref => ref !== nameNode && ref.pos >= fn.pos && ref.end <= fn.end);
+}
+
+/** "Re-check in a loop": `while (Atomics.load(a, i) === v) <the wait statement>`. */
+function loopFix(result: ts.Expression, array: ts.Expression, index: ts.Expression, expected: ts.Expression): Fix[] {
+  const stmt = outerParent(result);
+  if (!ts.isExpressionStatement(stmt) || !isPure(array) || !isPure(index) || !isPure(expected)) return [];
+  const test = `Atomics.load(${array.getText()}, ${index.getText()}) === ${skipOuter(expected).getText()}`;
+  return [{ title: 'Re-check in a loop', kind: 'suggestion', edits: [replaceNode(stmt, `while (${test}) ${stmt.getText()}`)] }];
+}

@@ -1,0 +1,126 @@
+/**
+ * Runs every fixture under test/fixtures/<rule-id>/: `invalid*` files hold the cases a rule must
+ * flag, `valid*` files the look-alikes it must not, folders hold multi-file fixtures; `//~`
+ * expectations are checked both ways. A `<name>.fixed.ts` beside `<name>.ts` starts with
+ * `// fix: <title>`: that fix, applied to every finding of the rule in `<name>.ts`, must give
+ * exactly the fixed text (annotations aside), which must then analyse as annotated and add no
+ * TypeScript error.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ts } from '../server/src/analysis/ts';
+import { analyzeFile } from '../server/src/analysis/analyze';
+import { applyEdits } from '../server/src/analysis/apply-edits';
+import { DEFAULT_CONFIG } from '../server/src/config';
+import { Workspace } from '../server/src/analysis/workspace';
+import { isSourceFile } from '../server/src/analysis/files';
+import { RULES } from '../server/src/rules/index';
+import type { Finding, TextEdit } from '../server/src/analysis/finding';
+import { compareFindings, expectations, stripAnnotations } from './support/expectations';
+
+const ROOT = path.join(__dirname, 'fixtures');
+const MIN_CASES = 6;
+const FIX_HEADER = /^\/\/ fix: (.+)$/m;
+
+const ruleDirs = fs.readdirSync(ROOT).filter(d => fs.statSync(path.join(ROOT, d)).isDirectory()).sort();
+const allFiles = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  .map(f => path.join(dir, f)).filter(f => isSourceFile(f)).sort();
+
+const workspace = new Workspace();
+for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) workspace.add(f);
+
+const analysed = new Map<string, { findings: Finding[]; file: ts.SourceFile; program: ts.Program }>();
+function analyse(file: string): { findings: Finding[]; file: ts.SourceFile; program: ts.Program } {
+  let hit = analysed.get(file);
+  if (!hit) {
+    const parsed = workspace.get(file);
+    assert.ok(parsed, `${file} is not in the fixture workspace`);
+    assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
+    const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG);
+    assert.deepEqual(result.errors, [], 'a rule crashed');
+    hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
+    analysed.set(file, hit);
+  }
+  return hit;
+}
+
+function typeErrors(file: ts.SourceFile, program: ts.Program): Set<string> {
+  const diags = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  return new Set(diags.filter(d => d.category === ts.DiagnosticCategory.Error)
+    .map(d => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`));
+}
+
+describe('fixtures', () => {
+  it('cover every rule, and only known rules', () => {
+    const ids = RULES.map(r => r.meta.id);
+    assert.deepEqual(ruleDirs.filter(d => !ids.includes(d)), [], 'fixture folders named after no rule');
+    assert.deepEqual(ids.filter(id => !ruleDirs.includes(id)), [], 'rules without fixtures');
+  });
+
+  for (const rule of ruleDirs) {
+    describe(rule, () => {
+      const dir = path.join(ROOT, rule);
+      const files = allFiles(dir);
+      const inputs = files.filter(f => !/\.fixed\.[cm]?[jt]sx?$/.test(f));
+      const fixed = files.filter(f => /\.fixed\.[cm]?[jt]sx?$/.test(f));
+
+      it(`has at least ${MIN_CASES} flagged and ${MIN_CASES} safe cases`, () => {
+        let flagged = 0;
+        let safe = 0;
+        for (const f of inputs) {
+          const rel = path.relative(dir, f);
+          if (/(^|\/)invalid/.test(rel)) {
+            for (const ids of expectations(fs.readFileSync(f, 'utf8')).values()) flagged += ids.filter(id => id === rule).length;
+          } else if (/(^|\/)valid/.test(rel)) {
+            const sf = analyse(f).file;
+            safe += sf.statements.filter(s => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)).length;
+          }
+        }
+        assert.ok(flagged >= MIN_CASES, `${flagged} flagged cases in invalid* files`);
+        assert.ok(safe >= MIN_CASES, `${safe} safe cases (top-level functions/classes) in valid* files`);
+      });
+
+      for (const f of inputs) {
+        it(path.relative(dir, f), () => {
+          const { findings } = analyse(f);
+          const problems = compareFindings(path.relative(ROOT, f), fs.readFileSync(f, 'utf8'), findings);
+          assert.deepEqual(problems, []);
+        });
+      }
+
+      it('every fix its fixtures offer has a .fixed fixture', () => {
+        const offered = new Set<string>();
+        for (const f of inputs) for (const finding of analyse(f).findings) {
+          if (finding.rule === rule) for (const fix of finding.fixes) offered.add(fix.title);
+        }
+        const proven = new Set(fixed.map(f => FIX_HEADER.exec(fs.readFileSync(f, 'utf8'))?.[1]));
+        assert.deepEqual([...offered].filter(t => !proven.has(t)).sort(), []);
+      });
+
+      for (const f of fixed) {
+        it(`fix: ${path.relative(dir, f)}`, () => {
+          const input = f.replace(/\.fixed(\.[cm]?[jt]sx?)$/, '$1');
+          const expectedText = fs.readFileSync(f, 'utf8');
+          const title = FIX_HEADER.exec(expectedText)?.[1];
+          assert.ok(title, `${f} must start with "// fix: <title>"`);
+          assert.ok(fs.existsSync(input), `${f} has no input ${input}`);
+          const before = analyse(input);
+          const edits: TextEdit[] = before.findings
+            .filter(x => x.rule === rule)
+            .flatMap(x => x.fixes.filter(fix => fix.title === title).slice(0, 1).flatMap(fix => fix.edits));
+          assert.ok(edits.length > 0, `no finding in ${input} offers "${title}"`);
+          const result = applyEdits(before.file.text, edits);
+          assert.deepEqual(result.skipped, [], 'fix edits overlap');
+          assert.equal(stripAnnotations(result.text), stripAnnotations(expectedText));
+
+          const after = analyse(f);
+          assert.deepEqual(compareFindings(path.relative(ROOT, f), expectedText, after.findings), []);
+          const oldErrors = typeErrors(before.file, before.program);
+          const newErrors = [...typeErrors(after.file, after.program)].filter(e => !oldErrors.has(e));
+          assert.deepEqual(newErrors, [], 'the fix introduced TypeScript errors');
+        });
+      }
+    });
+  }
+});

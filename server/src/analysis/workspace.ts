@@ -48,6 +48,18 @@ export class Workspace {
     if (!root.project.getSourceFile(file)) root.project.addSourceFileAtPath(file);
   }
 
+  /** Sets a file's text as an editor holds it (unsaved changes included), adding the file if new. */
+  setText(file: string, text: string): void {
+    const root = this.rootOfFile.get(file) ?? this.rootFor(file);
+    this.rootOfFile.set(file, root);
+    const existing = root.project.getSourceFile(file);
+    if (existing) {
+      if (existing.getFullText() !== text) existing.replaceWithText(text);
+    } else {
+      root.project.createSourceFile(file, text, { overwrite: true });
+    }
+  }
+
   /** The parsed file and the program it belongs to (after every `add`). */
   get(file: string): { sourceFile: ts.SourceFile; program: ts.Program } | undefined {
     const root = this.rootOfFile.get(file);

@@ -24,8 +24,13 @@ export const atomicsInvalidArray: Rule = {
       const expected = WAIT_OPS.has(name) ? 'an Int32Array or a BigInt64Array' : 'an integer typed array (Int32Array, Uint8Array, BigInt64Array…)';
       ctx.report({
         at: call,
-        message: `Atomics.${name} needs ${expected}, but '${arg.getText()}' is ${kind === 'Array' ? 'a plain array' : `a ${kind}`}: it throws a TypeError.`,
+        message: `Atomics.${name} needs ${expected}, but '${arg.getText()}' is ${kind === 'Array' ? 'a plain array' : withArticle(kind)}: it throws a TypeError.`,
       });
     }
   },
 };
+
+/** `an Int16Array`, `a Uint8Array`, `a DataView`, `a Float64Array`: the article goes by the name's first sound. */
+function withArticle(kind: string): string {
+  return /^[AEIO]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}

@@ -1,0 +1,19 @@
+/** `examples/` is what a new user sees first: its findings are exactly its `//~` expectations. */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { checkPaths } from '../server/src/analysis/check';
+import { compareFindings } from './support/expectations';
+
+const ROOT = path.join(__dirname, '..');
+
+describe('examples/', () => {
+  it('reports exactly the planted bugs', () => {
+    const result = checkPaths(['examples'], { cwd: ROOT });
+    assert.deepEqual(result.usageErrors, []);
+    assert.deepEqual(result.internalErrors, []);
+    assert.ok(result.files.length >= 4, `only ${result.files.length} files checked`);
+    const problems = result.files.flatMap(file => compareFindings(
+      path.relative(ROOT, file), result.texts.get(file) ?? '', result.findings.filter(f => f.span.file === file)));
+    assert.deepEqual(problems, []);
+  });
+});

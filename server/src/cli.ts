@@ -14,7 +14,9 @@ import { formatStylish } from './cli/format-stylish';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
+/** Bad usage and failures of the tool itself share a code, as in ESLint and ruff. */
 const EXIT_USAGE = 2;
+const EXIT_TOOL_FAILURE = 2;
 
 /** ESLint's bound: a fix can enable another fix, but a cycle of fixes must not loop forever. */
 const MAX_FIX_PASSES = 10;
@@ -72,17 +74,16 @@ function usageError(messages: readonly string[]): number {
 function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
   const options: CheckOptions = { cwd, ...(flags.config === undefined ? {} : { configFile: flags.config }) };
-  const targets = paths.length > 0 ? paths : ['.'];
   // A config file named on the command line is part of the invocation: missing, it is bad usage.
   if (flags.config !== undefined && !fs.existsSync(path.resolve(cwd, flags.config))) {
     return usageError([`${flags.config}: no such configuration file`]);
   }
-  const first = checkPaths(targets, options);
+  const first = checkPaths(paths, options);
   warnConfigProblems(first, cwd);
   if (first.usageErrors.length > 0) return usageError(first.usageErrors);
 
   const { result, fixedFiles } = flags.fix
-    ? fixAll(first, () => checkPaths(targets, options))
+    ? fixAll(first, () => checkPaths(paths, options))
     : { result: first, fixedFiles: 0 };
 
   const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -99,6 +100,11 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   }
   process.stdout.write(output);
 
+  // The report is still worth reading, but a run that lost findings to a crash must not pass.
+  if (result.internalErrors.length > 0) {
+    for (const message of result.internalErrors) process.stderr.write(`fearless: internal error: ${message}\n`);
+    return EXIT_TOOL_FAILURE;
+  }
   if (flags.exitZero) return EXIT_OK;
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
@@ -147,7 +153,7 @@ function main(argv: string[]): number {
       const trace = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
       process.stderr.write(`fearless: internal error: ${message}\n${trace ? `${trace}\n` : ''}`);
     }
-    return EXIT_USAGE;
+    return EXIT_TOOL_FAILURE;
   }
 }
 

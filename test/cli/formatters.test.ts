@@ -285,6 +285,17 @@ describe('format sarif', () => {
     assert.equal(results[0].fixes, undefined);
   });
 
+  it('marks the run unsuccessful when a rule crashed', () => {
+    const log = toSarifLog({ ...mixed, internalErrors: ['busy-wait crashed on a.ts'] }, cwd, { toolVersion: '1.2.3', rules: metas });
+    assert.deepEqual(sarifErrors(log), []);
+    assert.deepEqual(log.runs[0].invocations, [{
+      executionSuccessful: false,
+      toolExecutionNotifications: [{ level: 'error', message: { text: 'busy-wait crashed on a.ts' } }],
+    }]);
+    assert.deepEqual(toSarifLog(mixed, cwd, { toolVersion: '1.2.3', rules: metas }).runs[0].invocations,
+      [{ executionSuccessful: true }]);
+  });
+
   it('encodes paths, names files outside the root absolutely, keeps related places and config problems', () => {
     const spaced = path.join(cwd, 'my dir', 'w#1.ts');
     const outside = path.resolve('/elsewhere/lock.ts');

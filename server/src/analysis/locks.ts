@@ -5,13 +5,15 @@
  * that never protects memory from other threads); the raw Atomics spin lock (a `compareExchange` /
  * `exchange` loop, released by `Atomics.store(a, i, 0)`, `exchange(a, i, 0)` or `sub(a, i, 1)`);
  * functions of the program whose body nets an acquire or a release of a lock named by a parameter
- * (`lock(arr, i)` helpers); and callbacks of `withLock`-shaped helpers. A lock-looking call we cannot
+ * (`lock(arr, i)` helpers); functions tagged `@acquires L` / `@releases L` (their bodies are the lock's
+ * implementation, so the tag is believed over them); bodies of functions tagged `@requires L`, which
+ * start with `L` held; and callbacks of `withLock`-shaped helpers. A lock-looking call we cannot
  * resolve is the unknown lock `?`: code under it is treated as protected, so unknown stays silent.
  * Lock identity is the receiver's text (`this.mutex`) or `array[index]` for raw locks.
  */
 import { ts } from './ts';
 import { Cfg, CfgNode, mustForward } from './cfg';
-import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, skipOuter } from './syntax';
+import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
 import { builtinName, isPromiseLike } from './types';
 
 export type LockKey = string;
@@ -109,8 +111,11 @@ export class LockModel {
     return facts;
   }
 
-  /** A callback of `withLock(m, fn)` / `m.withLock(fn)` starts with `m` held. */
+  /** A function tagged `@requires L` and a callback of `withLock(m, fn)` / `m.withLock(fn)` start with the lock held. */
   private initialHeld(fn: FunctionLike): ReadonlySet<LockKey> {
+    if (ts.isSourceFile(fn)) return new Set();
+    const required = jsDocTagArguments(fn, 'requires')?.filter(k => k !== '');
+    if (required?.length) return new Set(required);
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return new Set();
     if (fn.modifiers?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword)) return new Set();
     const call = fn.parent;
@@ -146,7 +151,10 @@ export class LockModel {
         return [{ kind, key, node: call }];
       }
     }
-    const summary = this.summaryOf(callee);
+    const called = this.calledFunction(callee);
+    const tagged = called && taggedEvents(called, call);
+    if (tagged?.length) return tagged;
+    const summary = called && this.summaryOf(called);
     if (summary) {
       const subst = (k: LockKey): LockKey => substitute(k, summary.params, call.arguments);
       return [
@@ -169,15 +177,21 @@ export class LockModel {
     return isPromiseLike(this.checker.getTypeAtLocation(call), this.checker) ? 'async' : 'lock';
   }
 
-  /** What a called function of the program does to locks named by its parameters. */
-  private summaryOf(callee: ts.Expression): Summary | undefined {
+  /** The function of the program a call runs, when the callee names one. */
+  private calledFunction(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
     const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
     if (!id) return undefined;
     let sym = this.checker.getSymbolAtLocation(id);
     if (sym && (sym.flags & ts.SymbolFlags.Alias)) sym = this.checker.getAliasedSymbol(sym);
     let decl: ts.Node | undefined = sym?.valueDeclaration;
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer) decl = skipOuter(decl.initializer);
-    if (!decl || !isFunctionBoundary(decl) || ts.isClassStaticBlockDeclaration(decl) || !decl.body) return undefined;
+    if (!decl || !isFunctionBoundary(decl) || ts.isClassStaticBlockDeclaration(decl)) return undefined;
+    return decl;
+  }
+
+  /** What a called function of the program does to locks named by its parameters. */
+  private summaryOf(decl: ts.FunctionLikeDeclaration): Summary | undefined {
+    if (!decl.body) return undefined;
     if (this.summaries.has(decl)) return this.summaries.get(decl) ?? undefined;
     this.summaries.set(decl, null); // recursion: a function being summarised does nothing to its callers' locks
     const cfg = this.cfgOf(decl);
@@ -194,6 +208,16 @@ export class LockModel {
     this.summaries.set(decl, summary);
     return summary ?? undefined;
   }
+}
+
+/** `@acquires L` / `@releases L` on the called function (or the variable holding it). */
+function taggedEvents(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): LockEvent[] {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+  const keys = (tag: string) => (jsDocTagArguments(holder, tag) ?? []).filter(k => k !== '');
+  return [
+    ...keys('releases').map(key => ({ kind: 'release' as const, key, node: call })),
+    ...keys('acquires').map(key => ({ kind: 'acquire' as const, key, node: call })),
+  ];
 }
 
 function apply(before: ReadonlySet<LockKey>, events: readonly LockEvent[]): ReadonlySet<LockKey> {

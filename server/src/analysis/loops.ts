@@ -5,13 +5,18 @@
  * atomic (or the compiler may hoist them) and its body should sleep rather than spin.
  */
 import { ts } from './ts';
-import { atomicsCallName, isFunctionBoundary, isInside, skipOuter } from './syntax';
+import { atomicsCallName, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
 import type { FileFacts } from './file-facts';
 
 export interface PollingLoop {
   loop: ts.IterationStatement;
   /** The loop condition and the conditions of `if`s that break or return out of it. */
   exitConditions: ts.Expression[];
+  /**
+   * Memory reads the conditions see through a local (`seen = view[0]` in the body of
+   * `while (seen === 0)`): they poll as much as a read in the condition itself.
+   */
+  feeders: ts.Expression[];
 }
 
 const ATOMIC_READS = new Set(['load', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor']);
@@ -26,7 +31,7 @@ export class LoopAnalysis {
     for (let n: ts.Node | undefined = node.parent; n && !isFunctionBoundary(n); n = n.parent) {
       if (ts.isIterationStatement(n, false)) {
         const p = this.polling(n);
-        if (p && p.exitConditions.some(c => isInside(node, c))) return p;
+        if (p && [...p.exitConditions, ...p.feeders].some(c => isInside(node, c))) return p;
       }
     }
     return undefined;
@@ -64,26 +69,53 @@ export class LoopAnalysis {
   private compute(loop: ts.IterationStatement): PollingLoop | undefined {
     const conditions = exitConditions(loop);
     if (!conditions || conditions.length === 0) return undefined;
-    if (!conditions.some(c => this.readsSharedMemory(c))) return undefined;
-    for (const c of conditions) if (!this.stableWithin(c, loop)) return undefined;
-    return { loop, exitConditions: conditions };
+    const feeders: ts.Expression[] = [];
+    for (const c of conditions) {
+      const fed = this.stableWithin(c, loop);
+      if (!fed) return undefined;
+      feeders.push(...fed);
+    }
+    if (feeders.length === 0 && !conditions.some(c => this.readsSharedMemory(c))) return undefined;
+    return { loop, exitConditions: conditions, feeders };
   }
 
-  /** Nothing in `cond` but memory reads changes while `loop` runs. */
-  private stableWithin(cond: ts.Expression, loop: ts.IterationStatement): boolean {
+  /**
+   * Whether nothing in `cond` but memory reads changes while `loop` runs: undefined when something
+   * else does, else the reads that reach `cond` through locals the loop assigns.
+   */
+  private stableWithin(cond: ts.Expression, loop: ts.IterationStatement, depth = 0): ts.Expression[] | undefined {
     let stable = true;
+    const feeders: ts.Expression[] = [];
     const visit = (n: ts.Node): void => {
       if (!stable) return;
       if (ts.isCallExpression(n) && !atomicsCallName(n) && !isDataViewGet(n)) { stable = false; return; }
       if (ts.isAwaitExpression(n) || ts.isYieldExpression(n)) { stable = false; return; }
       if (ts.isIdentifier(n) && !isPropertyName(n) && n.text !== 'Atomics' && n.text !== 'undefined') {
         const sym = this.facts.refs.symbolAt(n);
-        if (sym && this.facts.refs.of(sym).some(ref => isInside(ref, loop) && isWriteTarget(ref))) stable = false;
+        const writes = sym ? this.facts.refs.within(sym, loop).filter(isWriteTarget) : [];
+        if (writes.length > 0) {
+          const fed = depth === 0 ? this.memoryFed(writes, loop) : undefined;
+          if (fed) feeders.push(...fed);
+          else stable = false;
+        }
       }
       ts.forEachChild(n, visit);
     };
     visit(cond);
-    return stable;
+    return stable ? feeders : undefined;
+  }
+
+  /** `x = <memory read>` for every write: the values a polled local is refreshed with. */
+  private memoryFed(writes: readonly ts.Identifier[], loop: ts.IterationStatement): ts.Expression[] | undefined {
+    const values: ts.Expression[] = [];
+    for (const w of writes) {
+      const assignment = outerParent(w);
+      if (!ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+      const value = assignment.right;
+      if (!this.readsSharedMemory(value) || this.stableWithin(value, loop, 1) === undefined) return undefined;
+      values.push(value);
+    }
+    return values;
   }
 }
 

@@ -25,6 +25,8 @@ export interface Provenance {
 const UNKNOWN: Provenance = { state: 'unknown', roots: new Set() };
 const UNSHARED: Provenance = { state: 'unshared', roots: new Set() };
 const MAX_DEPTH = 12;
+/** View methods that return a view over a new, ordinary buffer. */
+const COPYING_METHODS = new Set(['slice', 'map', 'filter', 'toSorted', 'toReversed', 'with']);
 
 export function isAllocationRoot(root: ts.Node): boolean {
   return ts.isNewExpression(root);
@@ -88,7 +90,12 @@ export class ProvenanceAnalysis {
     if (ts.isPropertyAccessExpression(callee) && this.isView(callee.expression)) {
       const method = callee.name.text;
       if (method === 'subarray') return this.value(callee.expression, depth + 1);
-      if (method === 'slice' || method === 'map' || method === 'filter') return UNSHARED;
+      if (COPYING_METHODS.has(method)) return UNSHARED;
+    }
+    // `Int32Array.from(view)` / `.of(…)` always allocate a fresh, ordinary ArrayBuffer.
+    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'from' || callee.name.text === 'of')) {
+      const ctor = skipOuter(callee.expression);
+      if (ts.isIdentifier(ctor) && TYPED_ARRAYS.has(ctor.text)) return UNSHARED;
     }
     const target = this.localFunction(callee);
     if (target) {
@@ -250,7 +257,8 @@ function forEachReturn(fn: ts.FunctionLikeDeclaration, visit: (e: ts.Expression)
   ts.forEachChild(body, walk);
 }
 
-function functionSymbol(fn: ts.SignatureDeclaration, checker: ts.TypeChecker): ts.Symbol | undefined {
+/** The symbol a function is called by: its name, or the variable it initialises. */
+export function functionSymbol(fn: ts.SignatureDeclaration, checker: ts.TypeChecker): ts.Symbol | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name) return checker.getSymbolAtLocation(fn.name);
   const holder = fn.parent;
   if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) {

@@ -8,7 +8,7 @@
 import { ts } from './ts';
 import { everyPathPasses } from './cfg';
 import type { FileFacts } from './file-facts';
-import { Provenance, isAllocationRoot } from './provenance';
+import { Provenance, functionSymbol, isAllocationRoot } from './provenance';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
 
 const PUBLISHING_ATOMICS = new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange', 'notify']);
@@ -28,13 +28,32 @@ export class SharingAnalysis {
     if (prov.roots.size === 0) return false;
     const fn = enclosingFunction(node);
     for (const root of prov.roots) {
-      if (!isAllocationRoot(root) || enclosingFunction(root) !== fn) return false;
-      for (const e of this.escapesOf(root)) {
+      const fresh = this.freshValuesIn(root, fn);
+      if (!fresh) return false;
+      for (const e of fresh.flatMap(v => this.escapesOf(v))) {
         if (e.getStart() < node.getStart()) return false;
         if (inCommonLoop(node, e, fn)) return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The expressions of `fn` that each yield a new buffer made at `root`: the allocation itself when
+   * `fn` makes it, or the calls in `fn` of a local factory that does nothing with it but return it.
+   */
+  private freshValuesIn(root: ts.Node, fn: ts.Node): ts.Expression[] | undefined {
+    if (!isAllocationRoot(root)) return undefined;
+    const home = enclosingFunction(root);
+    if (home === fn) return [root as ts.Expression];
+    if (!isFunctionBoundary(home) || ts.isClassStaticBlockDeclaration(home)) return undefined;
+    if (!this.escapesOf(root).every(e => isReturnedBy(e, home))) return undefined;
+    const sym = functionSymbol(home, this.facts.checker);
+    const calls = (sym ? this.facts.refs.within(sym, fn) : []).flatMap(ref => {
+      const call = outerParent(ref);
+      return ts.isCallExpression(call) && skipOuter(call.expression) === ref ? [call] : [];
+    });
+    return calls.length > 0 ? calls : undefined;
   }
 
   /** Whether every path after `node` performs an atomic write or notify on a buffer of `prov`. */
@@ -100,6 +119,12 @@ export class SharingAnalysis {
     if (ts.isCallExpression(p) && atomicsCallName(p) && p.arguments[0] && skipOuter(p.arguments[0]) === use) return;
     escapes.push(use);
   }
+}
+
+/** `e` is a value `fn` returns (`return e`, or an arrow function's expression body). */
+function isReturnedBy(e: ts.Node, fn: ts.FunctionLikeDeclaration): boolean {
+  const p = outerParent(e);
+  return (ts.isReturnStatement(p) && enclosingFunction(p) === fn) || (p === fn && fn.body !== undefined && skipOuter(fn.body as ts.Expression) === e);
 }
 
 function inCommonLoop(a: ts.Node, b: ts.Node, fn: ts.Node): boolean {

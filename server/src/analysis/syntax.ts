@@ -113,17 +113,39 @@ export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** The text of a JSDoc tag name on a declaration or the statement holding it (`@shared`). */
+/** Whether a declaration, or the statement holding it, carries the JSDoc tag `@<tag>` (`@shared`). */
 export function hasJsDocTag(node: ts.Node, tag: string): boolean {
+  return jsDocTagArguments(node, tag) !== undefined;
+}
+
+/**
+ * The first word after each `@<tag>` on a declaration or the statement holding it (`@acquires queueLock`
+ * gives `queueLock`; a bare tag gives ''); undefined when the tag is absent.
+ */
+export function jsDocTagArguments(node: ts.Node, tag: string): string[] | undefined {
+  let found: string[] | undefined;
   for (let n: ts.Node | undefined = node; n && !ts.isSourceFile(n) && !ts.isBlock(n); n = n.parent) {
-    if (ts.getJSDocTags(n).some(t => t.tagName.text === tag)) return true;
+    for (const t of ts.getJSDocTags(n)) {
+      if (t.tagName.text !== tag) continue;
+      (found ??= []).push((ts.getTextOfJSDocComment(t.comment) ?? '').trim().split(/\s+/)[0]);
+    }
     if (ts.isVariableStatement(n) || ts.isParameter(n) || ts.isPropertyDeclaration(n) || ts.isPropertySignature(n)) break;
   }
-  return false;
+  return found;
 }
 
 /** The file's indentation step: a tab, or the smallest run of leading spaces (2 when nothing is indented). */
 export function indentUnit(text: string): string {
+  // Every fix of a file asks: scan a text once, not once per fix.
+  if (text === lastIndentText) return lastIndentUnit;
+  lastIndentText = text;
+  return lastIndentUnit = scanIndentUnit(text);
+}
+
+let lastIndentText: string | undefined;
+let lastIndentUnit = '  ';
+
+function scanIndentUnit(text: string): string {
   let min = 0;
   for (const m of text.matchAll(/^([ \t]+)\S/gm)) {
     if (m[1].startsWith('\t')) return '\t';

@@ -89,6 +89,8 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
     }],
   }));
 
+  const failures = (report.internalErrors ?? []).map((text): Sarif.Notification => ({ level: 'error', message: { text } }));
+
   const root = pathToFileURL(cwd).href;
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -103,8 +105,9 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
         },
       },
       invocations: [{
-        executionSuccessful: true,
+        executionSuccessful: failures.length === 0,
         ...(notifications.length === 0 ? {} : { toolConfigurationNotifications: notifications }),
+        ...(failures.length === 0 ? {} : { toolExecutionNotifications: failures }),
       }],
       originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
       columnKind: 'utf16CodeUnits',

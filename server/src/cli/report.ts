@@ -9,6 +9,8 @@ export interface Report {
   findings: readonly Finding[];
   texts: ReadonlyMap<string, string>;
   configProblems: readonly ConfigProblem[];
+  /** Failures of the tool itself that the run survived: its findings are incomplete. */
+  internalErrors?: readonly string[];
 }
 
 /** 1-based, end exclusive, columns in UTF-16 code units: what every CLI format shows. */

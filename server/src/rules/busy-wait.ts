@@ -80,10 +80,12 @@ function waitFix(facts: FileFacts, polling: PollingLoop): Fix | undefined {
   const nl = newlineOf(text);
   const indent = lineIndent(text, polling.loop.getStart());
   const inner = indent + indentUnit(text);
+  // `while (c);` has no space before its empty statement: the new block needs one.
+  const space = /\s/.test(text[body.getStart() - 1] ?? ' ') ? '' : ' ';
   const edit = ts.isBlock(body) && body.statements.length > 0
     ? insertAt(facts.file, body.statements[body.statements.length - 1].end, `${nl}${inner}${wait}`)
     : ts.isBlock(body) || ts.isEmptyStatement(body)
-      ? replaceNode(body, `{${nl}${inner}${wait}${nl}${indent}}`)
+      ? replaceNode(body, `${space}{${nl}${inner}${wait}${nl}${indent}}`)
       : undefined;
   return edit && { title: 'Wait with Atomics.wait', kind: 'suggestion', edits: [edit] };
 }
@@ -122,11 +124,11 @@ function continueWhileEqual(cond: ts.Expression, continuesWhenTrue: boolean): Wa
   for (const [side, other] of [[e.left, e.right], [e.right, e.left]] as const) {
     const c = cellRead(skipOuter(side));
     if (!c || !isPure(other)) continue;
-    if (c.spinValue !== undefined) {
-      // `CAS(a, i, free, taken) !== free` continues while the lock is taken.
-      return (notEqual === continuesWhenTrue) ? { ...c, expected: c.spinValue } : undefined;
-    }
+    // Continuing while the read (a load, or the old value a CAS / exchange returns) equals
+    // `other`: the cell holds `other` until the loop may end.
     if (equal === continuesWhenTrue) return { ...c, expected: other.getText() };
+    // `CAS(a, i, free, taken) !== free` continues while the lock is taken.
+    if (c.spinValue !== undefined) return { ...c, expected: c.spinValue };
   }
   return undefined;
 }

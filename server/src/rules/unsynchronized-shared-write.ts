@@ -103,7 +103,9 @@ function atomicFix({ access, viewType }: SharedAccess): Fix | undefined {
     if (unused) return call(op, typeof operand === 'string' ? operand : operand.getText());
     if (typeof operand !== 'string' && !isPure(operand)) return undefined;
     const text = typeof operand === 'string' ? operand : operand.getText();
-    return `(${call(op, text)} ${sign} ${text})`;
+    const rebuilt = `${call(op, text)} ${sign} ${text}`;
+    // Parenthesised already (`(a[i] |= b)`): a second pair would only add noise.
+    return ts.isParenthesizedExpression(node.parent) ? rebuilt : `(${rebuilt})`;
   };
   let text: string | undefined;
   let op: string | undefined;
@@ -152,38 +154,76 @@ function readModifyWrite(rhs: ts.Expression, el: ts.ElementAccessExpression): { 
 function lockFix(facts: FileFacts, { access, provenance }: SharedAccess): Fix | undefined {
   const stmt = outerParent(access.node);
   if (!ts.isExpressionStatement(stmt)) return undefined;
-  for (const other of facts.accesses) {
-    if (other === access) continue;
-    const otherProv = facts.provenance.of(other.target);
-    if (![...otherProv.roots].some(r => provenance.roots.has(r))) continue;
-    for (const key of facts.locks.heldAt(other.node)) {
-      const methods = facts.locks.methodsOf.get(key);
-      if (!methods || !inScope(facts, key, other.node, stmt)) continue;
-      const text = facts.text;
-      const nl = newlineOf(text);
-      const indent = lineIndent(text, stmt.getStart());
-      const unit = indentUnit(text);
-      const wrapped = `${key}.${methods.acquire}();${nl}${indent}try {${nl}${indent}${unit}${stmt.getText()}${nl}` +
-        `${indent}} finally {${nl}${indent}${unit}${key}.${methods.release}();${nl}${indent}}`;
-      return { title: `Wrap in lock ${key}`, kind: 'suggestion', edits: [replaceNode(stmt, wrapped)] };
+  const guard = guardAt(facts, provenance.roots, stmt);
+  if (!guard) return undefined;
+  const { key, methods } = guard;
+  const text = facts.text;
+  const nl = newlineOf(text);
+  const indent = lineIndent(text, stmt.getStart());
+  const unit = indentUnit(text);
+  const wrapped = `${key}.${methods.acquire}();${nl}${indent}try {${nl}${indent}${unit}${stmt.getText()}${nl}` +
+    `${indent}} finally {${nl}${indent}${unit}${key}.${methods.release}();${nl}${indent}}`;
+  return { title: `Wrap in lock ${key}`, kind: 'suggestion', edits: [replaceNode(stmt, wrapped)] };
+}
+
+/** A typed lock seen held over some access to shared memory, by the text that names it. */
+interface Guard {
+  key: string;
+  methods: { acquire: string; release: string };
+}
+
+/** What a lock's text names: its class for `this.…`, else the symbol its first name resolves to. */
+type LockOwner = ts.Node | ts.Symbol;
+
+/** Per shared-memory root, per lock text, per what that text names: the locks seen guarding the root. */
+type GuardIndex = Map<ts.Node, Map<string, Map<LockOwner, Guard>>>;
+
+const guardIndex = new WeakMap<FileFacts, GuardIndex>();
+
+/** A lock that guards these roots elsewhere and that its text still names at `at`. */
+function guardAt(facts: FileFacts, roots: ReadonlySet<ts.Node>, at: ts.Node): Guard | undefined {
+  for (const root of roots) {
+    for (const [key, byOwner] of guardsOf(facts).get(root) ?? []) {
+      const owner = lockOwner(facts, key, at);
+      const guard = owner && byOwner.get(owner);
+      if (guard) return guard;
     }
   }
   return undefined;
 }
 
-/** Whether the lock expression `key`, valid where `seen` is, means the same object at `at`. */
-function inScope(facts: FileFacts, key: string, seen: ts.Node, at: ts.Node): boolean {
-  if (!/^(this\.)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(key)) return false;
-  if (key.startsWith('this.')) {
-    const classOf = (n: ts.Node): ts.Node | undefined => {
-      for (let p: ts.Node | undefined = n; p; p = p.parent) if (ts.isClassLike(p)) return p;
-      return undefined;
-    };
-    const c = classOf(seen);
-    return c !== undefined && c === classOf(at);
+/** Built once per file: every access under a typed lock, once, instead of once per finding. */
+function guardsOf(facts: FileFacts): GuardIndex {
+  let index = guardIndex.get(facts);
+  if (index) return index;
+  index = new Map();
+  guardIndex.set(facts, index);
+  for (const access of facts.accesses) {
+    const held = facts.locks.heldAt(access.node);
+    if (held.size === 0) continue;
+    const roots = facts.provenance.of(access.target).roots;
+    for (const key of held) {
+      const methods = facts.locks.methodsOf.get(key);
+      const owner = methods && lockOwner(facts, key, access.node);
+      if (!methods || !owner) continue;
+      for (const root of roots) {
+        let byKey = index.get(root);
+        if (!byKey) index.set(root, byKey = new Map());
+        let byOwner = byKey.get(key);
+        if (!byOwner) byKey.set(key, byOwner = new Map());
+        if (!byOwner.has(owner)) byOwner.set(owner, { key, methods });
+      }
+    }
   }
-  const first = key.split('.')[0];
-  const symbolAt = (n: ts.Node) => facts.checker.getSymbolsInScope(n, ts.SymbolFlags.Value).find(s => s.name === first);
-  const here = symbolAt(at);
-  return here !== undefined && here === symbolAt(seen);
+  return index;
+}
+
+/** What the lock expression `key` names at `at`: its class for `this.…`, else its first name's symbol. */
+function lockOwner(facts: FileFacts, key: string, at: ts.Node): LockOwner | undefined {
+  if (!/^(this\.)?[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(key)) return undefined;
+  if (key.startsWith('this.')) {
+    for (let p: ts.Node | undefined = at; p; p = p.parent) if (ts.isClassLike(p)) return p;
+    return undefined;
+  }
+  return facts.checker.resolveName(key.split('.')[0], at, ts.SymbolFlags.Value, false);
 }

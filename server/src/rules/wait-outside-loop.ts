@@ -22,7 +22,7 @@ export const waitOutsideLoop: Rule = {
       const [array, index, expected] = call.arguments;
       if (!array || !index || !expected) continue;
       const prov = facts.provenance.of(array);
-      if (prov.state !== 'shared' || isPrivateCell(call, prov.roots)) continue;
+      if (prov.state !== 'shared' || isPrivateCell(facts, call, array, prov.roots)) continue;
       const result = resultExpression(call);
       if (isExamined(facts, result)) continue;
       if (isRechecked(call, keyOf(array), keyOf(index)) || isRescheduled(facts, call)) continue;
@@ -30,16 +30,33 @@ export const waitOutsideLoop: Rule = {
         at: call,
         message: `Atomics.${name} returns on any notify of this cell, on a timeout, or at once when the value has already ` +
           `changed: nothing here checks that '${array.getText()}[${index.getText()}]' really changed. Re-check it in a loop.`,
-        fixes: loopFix(result, array, index, expected),
+        fixes: name === 'wait' || ts.isAwaitExpression(result) ? loopFix(result, array, index, expected) : [],
       });
     }
   },
 };
 
-/** A buffer made in this very function and kept there: a private cell used to sleep. */
-function isPrivateCell(call: ts.CallExpression, roots: ReadonlySet<ts.Node>): boolean {
+/**
+ * A buffer made in this very function (one call, one waiter), or a cell made in this file whose
+ * variable is used for nothing but waits (a sleep: nobody else can store to it or notify it).
+ */
+function isPrivateCell(facts: FileFacts, call: ts.CallExpression, array: ts.Expression, roots: ReadonlySet<ts.Node>): boolean {
+  if (roots.size === 0 || ![...roots].every(isAllocationRoot)) return false;
   const fn = enclosingFunction(call);
-  return roots.size > 0 && [...roots].every(r => isAllocationRoot(r) && enclosingFunction(r) === fn);
+  if ([...roots].every(r => enclosingFunction(r) === fn)) return true;
+  const cell = skipOuter(array);
+  const sym = ts.isIdentifier(cell) ? facts.refs.symbolAt(cell) : undefined;
+  const decl = sym?.valueDeclaration;
+  if (!sym || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+  if (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export) return false; // other modules may notify it
+  return facts.refs.of(sym).every(ref => ref === decl.name || isWaitedOn(ref));
+}
+
+/** `ref` is the array argument of `Atomics.wait` / `waitAsync`. */
+function isWaitedOn(ref: ts.Identifier): boolean {
+  const call = outerParent(ref);
+  const name = atomicsCallName(call);
+  return (name === 'wait' || name === 'waitAsync') && skipOuter((call as ts.CallExpression).arguments[0]) === ref;
 }
 
 /** What stands for the wait's outcome: the call, or `(await) Atomics.waitAsync(…).value`. */
@@ -93,7 +110,7 @@ function isRescheduled(facts: FileFacts, call: ts.CallExpression): boolean {
   if (!nameNode && fn.parent && ts.isVariableDeclaration(fn.parent)) nameNode = fn.parent.name;
   if (!nameNode || !ts.isIdentifier(nameNode)) return false;
   const sym = facts.refs.symbolAt(nameNode);
-  return sym !== undefined && facts.refs.of(sym).some(ref => ref !== nameNode && ref.pos >= fn.pos && ref.end <= fn.end);
+  return sym !== undefined && facts.refs.within(sym, fn).some(ref => ref !== nameNode);
 }
 
 /** "Re-check in a loop": `while (Atomics.load(a, i) === v) <the wait statement>`. */

@@ -1,5 +1,8 @@
 // Bundles the three entry points: the language server, the VS Code client and the CLI.
 // Everything is bundled (ts-morph and its TypeScript included) so the extension ships no node_modules.
+//   node build.mjs [server|client|cli] [--production]
+// --production (the VSIX) minifies, and leaves the sources out of the maps: they would be mostly
+// TypeScript's own compiler, tens of MB, while file:line in stack traces is what the maps are for.
 import { build } from 'esbuild';
 
 const common = {
@@ -17,7 +20,9 @@ const common = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 
-const only = process.argv[2];
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const only = args.find(a => !a.startsWith('--'));
 const targets = {
   server: { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   client: { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
@@ -25,4 +30,4 @@ const targets = {
 };
 await Promise.all(Object.entries(targets)
   .filter(([name]) => !only || name === only)
-  .map(([, options]) => build({ ...common, ...options })));
+  .map(([, options]) => build({ ...common, ...(production && { minify: true, sourcesContent: false }), ...options })));

@@ -1,7 +1,20 @@
-/** The VS Code side: starts the bundled language server and points it at TS/JS documents. */
+/**
+ * The VS Code side: starts the bundled language server, gives it the `fearless.*` settings, and
+ * adds what only the editor can do: commands, the status-bar item, and opening the places the
+ * server's code lenses name.
+ */
 import path from 'node:path';
-import { ExtensionContext, workspace } from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  ExtensionContext, Position, Range, StatusBarAlignment, StatusBarItem, ThemeColor, Uri, commands, window,
+} from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+/** Must match the server's names (server/src/server.ts, server/src/lsp/session.ts). */
+const APPLY_FIX_ALL = 'fearless.server.applyFixAll';
+const STATUS_NOTIFICATION = 'fearless/status';
+
+type Status = { state: 'idle' } | { state: 'busy'; text: string } | { state: 'error'; text: string };
 
 let client: LanguageClient | undefined;
 
@@ -12,15 +25,61 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(language => ({ scheme: 'file', language })),
-    synchronize: {
-      fileEvents: workspace.createFileSystemWatcher('**/{fearless.json,package.json,tsconfig.json,jsconfig.json}'),
-    },
-    initializationOptions: { debounceMs: workspace.getConfiguration('fearless').get<number>('debounceMs') },
+    documentSelector: LANGUAGES.map(language => ({ scheme: 'file', language })),
+    // Tells the server when a `fearless.*` setting changes; it then asks for the values per folder
+    // (workspace/configuration). It registers its own file watchers.
+    synchronize: { configurationSection: 'fearless' },
   };
-  client = new LanguageClient('fearless', 'Fearless', serverOptions, clientOptions);
-  await client.start();
-  context.subscriptions.push({ dispose: () => void client?.stop() });
+  const status = window.createStatusBarItem('fearless.status', StatusBarAlignment.Right, 100);
+  status.name = 'Fearless';
+  status.command = 'fearless.showOutput';
+  showStatus(status, { state: 'busy', text: 'starting' });
+  status.show();
+  context.subscriptions.push(status);
+
+  const newClient = new LanguageClient('fearless', 'Fearless', serverOptions, clientOptions);
+  client = newClient;
+  context.subscriptions.push(
+    newClient.onNotification(STATUS_NOTIFICATION, (s: Status) => showStatus(status, s)),
+    newClient.onDidChangeState(e => {
+      if (e.newState === State.Stopped) showStatus(status, { state: 'error', text: 'server stopped' });
+    }),
+    commands.registerCommand('fearless.fixAll', async () => {
+      const editor = window.activeTextEditor;
+      if (!editor || !LANGUAGES.includes(editor.document.languageId)) return;
+      await newClient.sendRequest('workspace/executeCommand', {
+        command: APPLY_FIX_ALL, arguments: [editor.document.uri.toString()],
+      });
+    }),
+    commands.registerCommand('fearless.restartServer', async () => {
+      showStatus(status, { state: 'busy', text: 'restarting' });
+      await newClient.restart();
+    }),
+    commands.registerCommand('fearless.showOutput', () => newClient.outputChannel.show(true)),
+    commands.registerCommand('fearless.openLocation', async (uri: string, range: { start: Position; end: Position }) => {
+      await window.showTextDocument(Uri.parse(uri), {
+        selection: new Range(range.start.line, range.start.character, range.end.line, range.end.character),
+      });
+    }),
+  );
+  // The server reports idle when its start-up scan is done.
+  await newClient.start();
+}
+
+function showStatus(item: StatusBarItem, status: Status): void {
+  if (status.state === 'busy') {
+    item.text = `$(sync~spin) Fearless ${status.text}`;
+    item.tooltip = 'Fearless is analysing the workspace';
+    item.backgroundColor = undefined;
+  } else if (status.state === 'error') {
+    item.text = '$(error) Fearless';
+    item.tooltip = `Fearless: ${status.text} (click for the log)`;
+    item.backgroundColor = new ThemeColor('statusBarItem.errorBackground');
+  } else {
+    item.text = '$(check) Fearless';
+    item.tooltip = 'Fearless is watching for data races';
+    item.backgroundColor = undefined;
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,134 +1,187 @@
 /**
- * The language server: documents in, diagnostics and code actions out. It decides nothing about
- * bugs: text goes to the engine, findings come back and are converted. Analysis runs after a short
- * debounce; a newer edit of the same document supersedes older pending work.
+ * The language server: wiring between LSP messages and the session that analyses documents. It
+ * decides nothing about bugs: text goes to the engine, findings and facts come back and are
+ * converted (diagnostics, code actions, hover, code lens). Every handler is guarded so that a
+ * failure is logged and answered with nothing rather than taking the server down.
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
-  CodeActionKind, CodeActionParams, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
-  ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
+  CancellationToken, CodeActionKind, CodeActionParams, CodeLensParams, DidChangeWatchedFilesNotification,
+  ExecuteCommandParams, FileChangeType, HoverParams, InitializeParams, InitializeResult, LSPErrorCodes,
+  ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments, WorkDoneProgressReporter, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeFile } from './analysis/analyze';
-import type { Finding } from './analysis/finding';
-import { isSourceFile } from './analysis/files';
+import { explainAt, spawnsOf } from './analysis/explain';
+import { fileExists, isSourceFile } from './analysis/files';
+import { LineIndex } from './analysis/positions';
 import { Workspace } from './analysis/workspace';
-import { DEFAULT_CONFIG, FearlessConfig, formatConfigProblem, loadConfig } from './config';
-import { RULE_METAS } from './rules/index';
-import { FIX_ALL_KIND, codeActionsFor } from './lsp/code-actions';
-import { toDiagnostic } from './lsp/convert';
+import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
+import { spawnLenses, workerModuleLens } from './lsp/code-lens';
+import { Locator } from './lsp/convert';
+import { hoverMarkdown } from './lsp/hover';
+import { Session, pathOf } from './lsp/session';
+import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 
-const DEFAULT_DEBOUNCE_MS = 150;
+/** Executed by the server so every client can offer "fix all" as a command. */
+const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';
+const CONFIG_FILES = /(^|[\\/])(fearless\.json|package\.json)$/;
+const PROJECT_FILES = /(^|[\\/])(tsconfig|jsconfig)[^\\/]*\.json$/;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let workspace = new Workspace();
-let config: FearlessConfig = DEFAULT_CONFIG;
-let rootDir: string | undefined;
-let debounceMs = DEFAULT_DEBOUNCE_MS;
-const findingsByUri = new Map<string, { version: number; findings: Finding[] }>();
-const pending = new Map<string, NodeJS.Timeout>();
+let canPullConfiguration = false;
+let canRefreshLenses = false;
+let canWatchFiles = false;
+/** Settings pushed by clients that cannot be asked (`initializationOptions`, `didChangeConfiguration`). */
+let pushedSettings: Settings = DEFAULT_SETTINGS;
+let folderUris: string[] = [];
+const session = new Session(connection, documents, () => canRefreshLenses);
+
+async function settingsOf(scopeUri: string | undefined): Promise<Settings> {
+  if (!canPullConfiguration) return pushedSettings;
+  try {
+    return parseSettings(await connection.workspace.getConfiguration({ scopeUri, section: 'fearless' }));
+  } catch {
+    return pushedSettings;
+  }
+}
+
+/**
+ * A request handler that honours cancellation: the engine works synchronously, so the request
+ * first yields once, letting a `$/cancelRequest` (or a newer edit) that is already on the wire be
+ * read; a cancelled request is then answered with RequestCancelled instead of being computed.
+ */
+function request<P, R>(what: string, fallback: R, handler: (params: P, token: CancellationToken) => R) {
+  const guarded = guard(what, fallback, handler);
+  return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+    await new Promise<void>(resolve => setImmediate(resolve));
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${what} cancelled`);
+    return guarded(params, token);
+  };
+}
+
+function guard<A extends unknown[], R>(what: string, fallback: R, handler: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    try {
+      return handler(...args);
+    } catch (e) {
+      connection.console.error(`Fearless ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return fallback;
+    }
+  };
+}
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  rootDir = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
-  const options = params.initializationOptions as { debounceMs?: number } | undefined;
-  if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
-  reloadConfig();
+  const caps = params.capabilities;
+  canPullConfiguration = caps.workspace?.configuration === true;
+  canRefreshLenses = caps.workspace?.codeLens?.refreshSupport === true;
+  canWatchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  pushedSettings = parseSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions);
+  folderUris = params.workspaceFolders?.map(f => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: [APPLY_FIX_ALL_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'fearless' },
+    serverInfo: { name: 'fearless', version: '0.1.0' },
   };
 });
 
-connection.onInitialized(() => {
-  void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+connection.onInitialized(async () => {
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/{fearless.json,package.json,tsconfig*.json,jsconfig*.json}' },
+        { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+    }).catch(() => undefined);
+  }
+  if (connection.workspace && folderUris.length > 0) {
+    connection.workspace.onDidChangeWorkspaceFolders(async event => {
+      const removed = new Set(event.removed.map(f => f.uri));
+      folderUris = [...folderUris.filter(u => !removed.has(u)), ...event.added.map(f => f.uri)];
+      await restart();
+    });
+  }
+  await restart();
 });
 
-function reloadConfig(): void {
-  if (!rootDir) return;
-  const loaded = loadConfig(rootDir, RULE_METAS.map(m => m.id));
-  config = loaded.config;
-  for (const problem of loaded.problems) {
-    void connection.window.showWarningMessage(`Fearless: ${formatConfigProblem(problem, rootDir)} (using defaults)`);
-  }
+/** (Re)reads settings and configuration, judges open documents again and rescans the workspace. */
+async function restart(): Promise<void> {
+  await session.folders.set(folderUris, settingsOf);
+  session.warnConfigProblems();
+  session.rescheduleAll();
+  const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
+  progress.begin('Fearless', 0, 'Scanning the workspace', false);
+  await session.scan(progress);
 }
 
-function filePathOf(uri: string): string | undefined {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-}
+documents.onDidOpen(guard('open', undefined, e => session.changed(e.document, 'open')));
+documents.onDidChangeContent(guard('change', undefined, e => session.changed(e.document, 'change')));
+documents.onDidSave(guard('save', undefined, e => session.changed(e.document, 'save')));
+documents.onDidClose(guard('close', undefined, e => session.closed(e.document)));
 
-/** The text of a file as the user sees it: the open document, else the disk. */
-function textOf(file: string): string | undefined {
-  for (const doc of documents.all()) if (filePathOf(doc.uri) === file) return doc.getText();
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+connection.onDidChangeConfiguration(async change => {
+  const pushed = (change.settings as { fearless?: unknown } | undefined)?.fearless;
+  if (pushed !== undefined) pushedSettings = parseSettings(pushed);
+  await restart();
+});
 
-function schedule(doc: TextDocument): void {
-  clearTimeout(pending.get(doc.uri));
-  pending.set(doc.uri, setTimeout(() => {
-    pending.delete(doc.uri);
-    validate(doc.uri, doc.version);
-  }, debounceMs));
-}
-
-function validate(uri: string, version: number): void {
-  const doc = documents.get(uri);
-  const file = filePathOf(uri);
-  if (!doc || doc.version !== version || !file || !isSourceFile(file)) return;
-  let findings: Finding[] = [];
-  try {
-    workspace.setText(file, doc.getText());
-    const parsed = workspace.get(file);
-    if (parsed) {
-      const result = analyzeFile(parsed.sourceFile, parsed.program, config);
-      findings = result.findings;
-      for (const e of result.errors) connection.console.error(e);
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  let restartNeeded = false;
+  for (const change of changes) {
+    const file = pathOf(change.uri);
+    if (!file) continue;
+    if (PROJECT_FILES.test(file)) {
+      session.workspace = new Workspace(); // compiler options changed: every project is rebuilt
+      restartNeeded = true;
+    } else if (CONFIG_FILES.test(file)) {
+      restartNeeded = true;
+    } else if (isSourceFile(file)) {
+      guard('file change', undefined, () => session.fileChangedOnDisk(file, change.type === FileChangeType.Deleted))();
     }
-  } catch (e) {
-    connection.console.error(`Fearless could not analyse ${file}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   }
-  if (documents.get(uri)?.version !== version) return; // a newer edit arrived meanwhile: its run will publish
-  findingsByUri.set(uri, { version, findings });
-  void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(f => toDiagnostic(f, textOf)) });
-}
-
-documents.onDidOpen(e => schedule(e.document));
-documents.onDidChangeContent(e => schedule(e.document));
-documents.onDidClose(e => {
-  clearTimeout(pending.get(e.document.uri));
-  pending.delete(e.document.uri);
-  findingsByUri.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (restartNeeded) await restart();
 });
 
-connection.onDidChangeConfiguration(() => {
-  reloadConfig();
-  for (const doc of documents.all()) schedule(doc);
-});
-
-connection.onDidChangeWatchedFiles(() => {
-  // A config, tsconfig or another source changed on disk: start from a fresh workspace.
-  workspace = new Workspace();
-  reloadConfig();
-  for (const doc of documents.all()) schedule(doc);
-});
-
-connection.onCodeAction((params: CodeActionParams) => {
+connection.onCodeAction(request('code action', [], (params: CodeActionParams, token) => {
+  const file = pathOf(params.textDocument.uri);
   const doc = documents.get(params.textDocument.uri);
-  const file = filePathOf(params.textDocument.uri);
-  const known = findingsByUri.get(params.textDocument.uri);
-  if (!doc || !file || !known || known.version !== doc.version) return [];
-  return codeActionsFor(file, doc.getText(), known.findings, params.range, params.context.only, textOf);
-});
+  const known = session.current(params.textDocument.uri);
+  if (!file || !doc || !known || token.isCancellationRequested) return [];
+  return codeActionsFor(file, doc.getText(), known.analysis.findings, params.range, params.context.only, new Locator(session.textOf));
+}));
+
+connection.onHover(request('hover', null, (params: HoverParams, token) => {
+  const doc = documents.get(params.textDocument.uri);
+  const known = session.current(params.textDocument.uri);
+  const facts = known?.analysis.facts;
+  if (!doc || !facts || token.isCancellationRequested) return null;
+  const offset = new LineIndex(doc.getText()).offsetAt({ line: params.position.line, column: params.position.character });
+  const explanation = explainAt(facts, offset, fileExists);
+  return explanation ? { contents: hoverMarkdown(explanation, new Locator(session.textOf)) } : null;
+}));
+
+connection.onCodeLens(request('code lens', [], (params: CodeLensParams, token) => {
+  const file = pathOf(params.textDocument.uri);
+  if (!file || !session.settingsOf(file).codeLens) return [];
+  const facts = session.current(params.textDocument.uri)?.analysis.facts;
+  if (!facts || token.isCancellationRequested) return [];
+  const at = new Locator(session.textOf);
+  return [...workerModuleLens(session.graph.spawners(file), at), ...spawnLenses(spawnsOf(facts, fileExists), at)];
+}));
+
+connection.onExecuteCommand(request('fix all', undefined, (params: ExecuteCommandParams) => {
+  if (params.command !== APPLY_FIX_ALL_COMMAND) return;
+  const uri = params.arguments?.[0];
+  const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+  const file = typeof uri === 'string' ? pathOf(uri) : undefined;
+  const known = typeof uri === 'string' ? session.current(uri) : undefined;
+  if (!doc || !file || !known) return;
+  const edit = fixAllEdit(file, doc.getText(), known.analysis.findings, new Locator(session.textOf));
+  if (edit) void connection.workspace.applyEdit({ label: FIX_ALL_TITLE, edit });
+}));
 
 documents.listen(connection);
 connection.listen();

@@ -1,71 +1,39 @@
-/** The language server driven over real JSON-RPC (stdio), as an editor drives it. */
+/** The language server driven over real JSON-RPC (stdio), as an editor drives it: one document at a time. */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { CodeAction, Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
-
-const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+import type { CodeAction, Hover, TextEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import { TestClient } from './support/lsp-client';
 
 const BUGGY = `export function bump(counts: Int32Array<SharedArrayBuffer>): void {
   counts[0]++;
 }
 `;
+const STORE = `export function store(a: Int32Array<SharedArrayBuffer>): void {\n  a[1] = 5;\n}\n`;
 
 describe('language server over JSON-RPC', () => {
-  let child: ChildProcess;
-  let rpc: MessageConnection;
-  let dir: string;
-  const published: PublishDiagnosticsParams[] = [];
-  const waiters: Array<() => void> = [];
-
-  const nextDiagnostics = (uri: string, version: number): Promise<Diagnostic[]> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}@${version}`)), 30_000);
-    const check = (): boolean => {
-      const hit = published.find(p => p.uri === uri && p.version === version);
-      if (!hit) return false;
-      clearTimeout(timer);
-      resolve(hit.diagnostics);
-      return true;
-    };
-    if (!check()) waiters.push(() => void check());
-  });
+  let client: TestClient;
 
   before(async () => {
-    assert.ok(fs.existsSync(SERVER), 'build first: dist/server.js is missing');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-lsp-'));
-    child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      published.push(p);
-      for (const w of waiters.splice(0)) w();
-    });
-    rpc.onNotification('window/showMessage', () => undefined);
-    rpc.onRequest('client/registerCapability', () => null);
-    rpc.listen();
-    const init = await rpc.sendRequest('initialize', {
-      processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, initializationOptions: { debounceMs: 10 },
-    }) as { capabilities: { textDocumentSync: number; codeActionProvider: unknown } };
-    assert.equal(init.capabilities.textDocumentSync, 2, 'incremental sync');
-    await rpc.sendNotification('initialized', {});
+    client = await TestClient.start();
   });
 
   after(async () => {
-    await rpc.sendRequest('shutdown');
-    await rpc.sendNotification('exit');
-    await new Promise(resolve => child.once('exit', resolve));
-    rpc.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await client.stop();
+    assert.equal(client.exitCode, 0, 'exits cleanly after shutdown + exit');
+  });
+
+  it('announces its capabilities', () => {
+    const caps = client.initializeResult.capabilities;
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.fearless'] });
+    assert.equal(caps.hoverProvider, true);
+    assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
+    assert.deepEqual(caps.executeCommandProvider?.commands, ['fearless.server.applyFixAll']);
   });
 
   it('publishes findings with rule code, doc link and source, and fixes them through code actions', async () => {
-    const file = path.join(dir, 'bump.ts');
-    const uri = pathToFileURL(file).href;
-    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: BUGGY } });
-    const diags = await nextDiagnostics(uri, 1);
+    await client.open('bump.ts', BUGGY);
+    const diags = await client.diagnostics('bump.ts', 1);
     assert.equal(diags.length, 1);
     const [d] = diags;
     assert.equal(d.code, 'unsynchronized-shared-write');
@@ -73,41 +41,91 @@ describe('language server over JSON-RPC', () => {
     assert.match(d.codeDescription!.href, /docs\/rules\/unsynchronized-shared-write\.md$/);
     assert.deepEqual(d.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 13 } });
 
-    const actions = await rpc.sendRequest('textDocument/codeAction', {
-      textDocument: { uri }, range: d.range, context: { diagnostics: [d] },
-    }) as CodeAction[];
-    const titles = actions.map(a => a.title);
-    assert.deepEqual(titles, ['Use Atomics.add', 'Ignore unsynchronized-shared-write on this line', 'Ignore unsynchronized-shared-write in this file']);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri('bump.ts') }, range: d.range, context: { diagnostics: [d] },
+    });
+    assert.deepEqual(actions.map(a => a.title),
+      ['Use Atomics.add', 'Ignore unsynchronized-shared-write on this line', 'Ignore unsynchronized-shared-write in this file']);
     assert.equal(actions[0].isPreferred, true);
-    const [edit] = actions[0].edit!.changes![uri] as TextEdit[];
-    assert.equal(edit.newText, 'Atomics.add(counts, 0, 1)');
+    const edits = actions[0].edit!.changes![client.uri('bump.ts')] as TextEdit[];
+    assert.equal(edits[0].newText, 'Atomics.add(counts, 0, 1)');
 
     // The editor applies the fix as an incremental change; the finding goes away.
-    await rpc.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }],
-    });
-    assert.deepEqual(await nextDiagnostics(uri, 2), []);
+    const version = await client.edit('bump.ts', edits);
+    assert.deepEqual(await client.diagnostics('bump.ts', version), []);
   });
 
-  it('offers source.fixAll.fearless with the safe fixes only', async () => {
-    const uri = pathToFileURL(path.join(dir, 'all.ts')).href;
-    const text = `${BUGGY}export function store(a: Int32Array<SharedArrayBuffer>): void {\n  a[1] = 5;\n}\n`;
-    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
-    assert.equal((await nextDiagnostics(uri, 1)).length, 2);
-    const actions = await rpc.sendRequest('textDocument/codeAction', {
-      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  it('ignores a rule on a line by merging into the ignore comment already there', async () => {
+    const text = `export function two(a: Int32Array<SharedArrayBuffer>, f: Float64Array<SharedArrayBuffer>): void {
+  // fearless-ignore-next-line busy-wait
+  a[0] = 1;
+}
+`;
+    await client.open('merge.ts', text);
+    const first = await client.diagnostics('merge.ts', 1);
+    assert.deepEqual(first.map(x => x.code), ['unused-ignore', 'unsynchronized-shared-write']);
+    const d = first[1];
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri('merge.ts') }, range: d.range, context: { diagnostics: [d] },
+    });
+    const ignore = actions.find(a => a.title === 'Ignore unsynchronized-shared-write on this line')!;
+    const version = await client.edit('merge.ts', ignore.edit!.changes![client.uri('merge.ts')] as TextEdit[]);
+    const after = await client.diagnostics('merge.ts', version);
+    // busy-wait suppresses nothing here: the merged comment keeps it, and unused-ignore still says so.
+    assert.deepEqual(after.map(x => x.code), ['unused-ignore']);
+    assert.match(String(after[0].message), /busy-wait/);
+    assert.deepEqual(after[0].tags, [1], 'an unused ignore is shown as unnecessary code');
+  });
+
+  it('offers source.fixAll.fearless with the safe fixes only, and runs it as a command', async () => {
+    await client.open('all.ts', BUGGY + STORE);
+    assert.equal((await client.diagnostics('all.ts', 1)).length, 2);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri('all.ts') }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll.fearless'] },
-    }) as CodeAction[];
-    assert.equal(actions.length, 1);
-    const [whole] = actions[0].edit!.changes![uri] as TextEdit[];
+    });
+    assert.deepEqual(actions.map(a => a.kind), ['source.fixAll.fearless']);
+    const [whole] = actions[0].edit!.changes![client.uri('all.ts')] as TextEdit[];
     assert.match(whole.newText, /Atomics\.add\(counts, 0, 1\);/);
     assert.match(whole.newText, /Atomics\.store\(a, 1, 5\);/);
+
+    await client.request('workspace/executeCommand', { command: 'fearless.server.applyFixAll', arguments: [client.uri('all.ts')] });
+    const applied = await client.waitFor('workspace/applyEdit', () => client.appliedEdits[0]);
+    assert.deepEqual(applied.edit.changes![client.uri('all.ts')], [whole]);
   });
 
   it('keeps serving after a file that does not parse', async () => {
-    const uri = pathToFileURL(path.join(dir, 'broken.ts')).href;
-    await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: 'export function (' } });
-    const diags = await nextDiagnostics(uri, 1);
-    assert.deepEqual(diags.map(d => d.code), ['parse-error']);
+    await client.open('broken.ts', 'export function (');
+    assert.deepEqual((await client.diagnostics('broken.ts', 1)).map(d => d.code), ['parse-error']);
+  });
+
+  it('clears a document\'s diagnostics when it is closed', async () => {
+    await client.open('closing.ts', BUGGY);
+    assert.equal((await client.diagnostics('closing.ts', 1)).length, 1);
+    const before = client.published.length;
+    await client.close('closing.ts');
+    await client.waitFor('an empty publish', () =>
+      client.published.slice(before).find(p => p.uri === client.uri('closing.ts') && p.diagnostics.length === 0));
+  });
+
+  it('answers a cancelled request with RequestCancelled, and keeps serving', async () => {
+    // A large file keeps the server busy analysing inside a first request, so the hover and its
+    // cancellation are both waiting when it gets to them, as when a user moves on mid-request.
+    const big = Array.from({ length: 400 }, (_, i) => `export function f${i}(a: Int32Array<SharedArrayBuffer>): void {\n  a[${i % 8}]++;\n}\n`).join('');
+    await client.open('busy.ts', big);
+    const busy = client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri('busy.ts') }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: [] },
+    });
+    const source = new CancellationTokenSource();
+    const hover = client.requestWithToken<Hover | null>('textDocument/hover', {
+      textDocument: { uri: client.uri('busy.ts') }, position: { line: 1, character: 2 },
+    }, source.token);
+    source.cancel();
+    await assert.rejects(hover, (e: { code?: number }) => e.code === -32800);
+    assert.ok((await busy).length > 0, 'the request before it is answered');
+    const again = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: client.uri('busy.ts') }, position: { line: 1, character: 2 },
+    });
+    assert.match(JSON.stringify(again?.contents), /Shared memory/, 'the next request is served');
   });
 });

@@ -10,19 +10,22 @@ import { FileFacts } from './file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
+import type { ThreadGraph } from './thread-graph';
 
 export interface FileAnalysis {
   findings: Finding[];
+  /** The facts the rules used, for the editor's hover and lens on this same version (none for an unreadable file). */
+  facts?: FileFacts;
   /** Internal failures (a rule crashed): for logs, not for the user's problem list. */
   errors: string[];
 }
 
 const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
 
-export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig): FileAnalysis {
+export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig, graph?: ThreadGraph): FileAnalysis {
   const unreadable = parseProblem(file, program);
   if (unreadable) return { findings: [unreadable], errors: [] };
-  const facts = new FileFacts(file, program, { environment: config.environment });
+  const facts = new FileFacts(file, program, { environment: config.environment, spawners: graph?.spawners(file.fileName) });
   const findings: Finding[] = [];
   const errors: string[] = [];
   const enabled = new Set<string>();
@@ -53,7 +56,7 @@ export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: Fe
   const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
     file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, unusedIgnoreSeverity: unusedIgnore,
   });
-  return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors };
+  return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts };
 }
 
 /** A file that is not text, or does not parse, gets one finding and no analysis (recovered trees mislead). */

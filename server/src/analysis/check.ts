@@ -5,6 +5,7 @@ import { RULE_METAS } from '../rules/index';
 import { analyzeFile } from './analyze';
 import { collectFiles } from './files';
 import type { Finding } from './finding';
+import { ThreadGraph } from './thread-graph';
 import { Workspace } from './workspace';
 
 export interface CheckOptions {
@@ -31,6 +32,12 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   });
   const workspace = new Workspace();
   for (const file of files) workspace.add(file);
+  // Spawn sites first, across every file checked: a module's thread depends on who spawns it.
+  const graph = new ThreadGraph();
+  for (const file of files) {
+    const parsed = workspace.get(file);
+    if (parsed) graph.update(parsed.sourceFile);
+  }
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
   const internalErrors: string[] = [];
@@ -38,7 +45,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
     const parsed = workspace.get(file);
     if (!parsed) continue;
     texts.set(file, parsed.sourceFile.text);
-    const result = analyzeFile(parsed.sourceFile, parsed.program, config);
+    const result = analyzeFile(parsed.sourceFile, parsed.program, config, graph);
     findings.push(...result.findings);
     internalErrors.push(...result.errors);
   }

@@ -12,11 +12,14 @@ import { Runtime, detectRuntime } from './environment';
 import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory-access';
 import { LoopAnalysis } from './loops';
 import { SharingAnalysis } from './sharing';
+import type { SpawnRef } from './thread-graph';
 
 type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 export interface FileFactsOptions {
   environment: 'node' | 'web' | 'auto';
+  /** Spawn sites in other files that start this one (from the thread graph). */
+  spawners?: readonly SpawnRef[];
 }
 
 export class FileFacts {
@@ -44,7 +47,7 @@ export class FileFacts {
   }
 
   get role(): ModuleRole {
-    return this.cached.role ??= moduleRole(this.file);
+    return this.cached.role ??= moduleRole(this.file, (this.options.spawners?.length ?? 0) > 0);
   }
 
   get runtime(): Runtime {
@@ -70,6 +73,11 @@ export class FileFacts {
 
   get atomicsCalls(): readonly AtomicsCall[] {
     return this.cached.atomics ??= atomicsCalls(this.file);
+  }
+
+  /** Spawn sites in other files that start this module. */
+  get spawners(): readonly SpawnRef[] {
+    return this.options.spawners ?? [];
   }
 
   threadAt(node: ts.Node): Thread {

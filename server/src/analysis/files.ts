@@ -23,6 +23,15 @@ export interface CollectedFiles {
   usageErrors: string[];
 }
 
+/** Whether a regular file exists at this path (a missing worker module, a deleted file: false). */
+export function fileExists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function isSourceFile(file: string): boolean {
   return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
 }

@@ -2,8 +2,8 @@
  * On which thread code runs, as far as this file's own code tells (RULES.md, "Thread of a module"):
  * a module that reads `parentPort` / `workerData` or the worker global scope is worker code; one that
  * spawns workers is main code; a self-spawning module that branches on `isMainThread` has one role per
- * branch; anything else is unknown. The cross-file thread graph (a file named by a spawn site is a
- * worker) will feed `ModuleRoles.fromGraph` into `threadAt` without changing the rules that ask.
+ * branch; a module some other file spawns (the thread graph says so) is worker code; anything else is
+ * unknown.
  */
 import { ts } from './ts';
 import { skipOuter } from './syntax';
@@ -22,7 +22,8 @@ const SPAWNERS = new Set(['Worker', 'SharedWorker', 'Piscina', 'Tinypool']);
 const WORKER_SCOPE_MEMBERS = new Set(['onmessage', 'postMessage', 'importScripts', 'close']);
 const WORKER_SIDE_EXPORTS = new Set(['parentPort', 'workerData']);
 
-export function moduleRole(file: ts.SourceFile): ModuleRole {
+/** The module's role; `spawned` when the thread graph knows a spawn site that starts this file. */
+export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
   const { names, namespaces } = workerThreadsBindings(file);
   let readsWorkerSide = /^\/\/\/\s*<reference\s+lib=["']webworker["']/m.test(file.text);
   let spawns = false;
@@ -52,7 +53,8 @@ export function moduleRole(file: ts.SourceFile): ModuleRole {
   };
   visit(file);
   // A worker that spawns workers of its own is still a worker: blocking there is legitimate.
-  const module: Thread = readsWorkerSide && !branchesOnMain ? 'worker' : spawns && !branchesOnMain ? 'main' : 'unknown';
+  const isWorker = (readsWorkerSide || spawned) && !branchesOnMain;
+  const module: Thread = isWorker ? 'worker' : spawns && !branchesOnMain ? 'main' : 'unknown';
   return { module, selfSpawning: branchesOnMain };
 }
 
@@ -60,7 +62,7 @@ export function moduleRole(file: ts.SourceFile): ModuleRole {
  * Local names bound to `worker_threads` exports (`import { workerData as wd }`,
  * `const { parentPort } = require('node:worker_threads')`) and names of the module namespace itself.
  */
-function workerThreadsBindings(file: ts.SourceFile): { names: Map<string, string>; namespaces: Set<string> } {
+export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string, string>; namespaces: Set<string> } {
   const names = new Map<string, string>();
   const namespaces = new Set<string>();
   const isWorkerThreadsRequire = (e: ts.Expression | undefined): boolean => {

@@ -60,6 +60,25 @@ export class Workspace {
     }
   }
 
+  /** Takes a file's text from disk again (it changed outside the editor, or the editor let it go). */
+  refresh(file: string): void {
+    const existing = this.rootOfFile.get(file)?.project.getSourceFile(file);
+    if (existing) existing.refreshFromFileSystemSync();
+  }
+
+  /** Forgets a deleted file. */
+  remove(file: string): void {
+    const root = this.rootOfFile.get(file);
+    const existing = root?.project.getSourceFile(file);
+    if (root && existing) root.project.removeSourceFile(existing);
+    this.rootOfFile.delete(file);
+  }
+
+  /** Whether the file has been added (or set) already. */
+  has(file: string): boolean {
+    return this.rootOfFile.has(file);
+  }
+
   /** The parsed file and the program it belongs to (after every `add`). */
   get(file: string): { sourceFile: ts.SourceFile; program: ts.Program } | undefined {
     const root = this.rootOfFile.get(file);

@@ -2,17 +2,17 @@
  * Code actions for a range: each finding's fixes (the safe one preferred), "Ignore <rule> on this
  * line / in this file", and `source.fixAll.fearless` (safe fixes only, so fix-on-save is safe).
  */
-import { CodeAction, CodeActionKind, Range } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../analysis/finding';
 import { applyFixes } from '../analysis/apply-edits';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/suppressions';
 import { LineIndex } from '../analysis/positions';
-import { TextOf, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
+import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;
 
 export function codeActionsFor(
-  file: string, text: string, findings: readonly Finding[], range: Range, only: readonly string[] | undefined, textOf: TextOf,
+  file: string, text: string, findings: readonly Finding[], range: Range, only: readonly string[] | undefined, at: Locator,
 ): CodeAction[] {
   const wants = (kind: string): boolean => !only || only.some(o => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
@@ -22,24 +22,30 @@ export function codeActionsFor(
     const end = index.offsetAt({ line: range.end.line, column: range.end.character });
     for (const f of findings) {
       if (f.span.file !== file || f.span.end < start || f.span.start > end) continue;
-      const diagnostic = toDiagnostic(f, textOf);
-      for (const fix of f.fixes) actions.push(toCodeAction(fix, diagnostic, textOf));
+      const diagnostic = toDiagnostic(f, at);
+      for (const fix of f.fixes) actions.push(toCodeAction(fix, diagnostic, at));
       if (f.rule === 'parse-error') continue;
       for (const [title, edit] of [
         [`Ignore ${f.rule} on this line`, ignoreOnLineEdit(text, file, f.span.start, f.rule)],
         [`Ignore ${f.rule} in this file`, ignoreInFileEdit(text, file, f.rule)],
       ] as const) {
         if (edit.start === edit.end && edit.newText === '') continue;
-        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([edit], textOf) });
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: toWorkspaceEdit([edit], at) });
       }
     }
   }
   if (only && wants(FIX_ALL_KIND)) {
-    const fixed = applyFixes(findings.filter(f => f.span.file === file), new Map([[file, text]])).get(file);
-    if (fixed !== undefined && fixed !== text) {
-      const whole = { file, start: 0, end: text.length, newText: fixed };
-      actions.push({ title: 'Fix all safe Fearless problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit([whole], textOf) });
-    }
+    const edit = fixAllEdit(file, text, findings, at);
+    if (edit) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });
   }
   return actions;
+}
+
+export const FIX_ALL_TITLE = 'Fix all safe Fearless problems';
+
+/** Every safe fix of the file at once, as one edit; undefined when there is nothing to fix. */
+export function fixAllEdit(file: string, text: string, findings: readonly Finding[], at: Locator): WorkspaceEdit | undefined {
+  const fixed = applyFixes(findings.filter(f => f.span.file === file), new Map([[file, text]])).get(file);
+  if (fixed === undefined || fixed === text) return undefined;
+  return toWorkspaceEdit([{ file, start: 0, end: text.length, newText: fixed }], at);
 }

@@ -1,7 +1,7 @@
 /** Engine findings and edits in LSP terms: 0-based UTF-16 positions, URIs, severities. */
 import { pathToFileURL } from 'node:url';
 import {
-  CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Position, Range, TextEdit as LspTextEdit,
+  CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Position, Range, TextEdit as LspTextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Severity, Span, TextEdit } from '../analysis/finding';
@@ -18,46 +18,60 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** Text of any file a finding may point into (the open document, or the file on disk). */
 export type TextOf = (file: string) => string | undefined;
 
-export function rangeOf(span: Span, textOf: TextOf): Range {
-  const index = new LineIndex(textOf(span.file) ?? '');
-  const at = (offset: number): Position => {
+/**
+ * Turns engine offsets into LSP positions for one batch of work (a publish, a request), indexing
+ * each file's lines once: a file with thousands of findings must not be re-scanned per finding.
+ */
+export class Locator {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(private readonly textOf: TextOf) {}
+
+  position(file: string, offset: number): Position {
+    let index = this.indexes.get(file);
+    if (!index) this.indexes.set(file, index = new LineIndex(this.textOf(file) ?? ''));
     const p = index.positionAt(offset);
     return { line: p.line, character: p.column };
-  };
-  return { start: at(span.start), end: at(span.end) };
+  }
+
+  range(span: Span): Range {
+    return { start: this.position(span.file, span.start), end: this.position(span.file, span.end) };
+  }
 }
 
-export function toDiagnostic(f: Finding, textOf: TextOf): Diagnostic {
+export function toDiagnostic(f: Finding, at: Locator): Diagnostic {
   const related: DiagnosticRelatedInformation[] = f.related.map(r => ({
-    location: { uri: pathToFileURL(r.span.file).href, range: rangeOf(r.span, textOf) },
+    location: { uri: pathToFileURL(r.span.file).href, range: at.range(r.span) },
     message: r.message,
   }));
   return {
-    range: rangeOf(f.span, textOf),
+    range: at.range(f.span),
     severity: SEVERITY[f.severity],
     code: f.rule,
     codeDescription: f.rule === 'parse-error' ? undefined : { href: ruleDocUrl(f.rule) },
     source: 'fearless',
     message: f.message,
     relatedInformation: related.length > 0 ? related : undefined,
+    // The editor fades what can simply be deleted.
+    tags: f.rule === 'unused-ignore' ? [DiagnosticTag.Unnecessary] : undefined,
   };
 }
 
-export function toWorkspaceEdit(edits: readonly TextEdit[], textOf: TextOf): WorkspaceEdit {
+export function toWorkspaceEdit(edits: readonly TextEdit[], at: Locator): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
   for (const e of edits) {
     const uri = pathToFileURL(e.file).href;
-    (changes[uri] ??= []).push({ range: rangeOf(e, textOf), newText: e.newText });
+    (changes[uri] ??= []).push({ range: at.range(e), newText: e.newText });
   }
   return { changes };
 }
 
-export function toCodeAction(fix: Fix, diagnostic: Diagnostic | undefined, textOf: TextOf): CodeAction {
+export function toCodeAction(fix: Fix, diagnostic: Diagnostic | undefined, at: Locator): CodeAction {
   return {
     title: fix.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: diagnostic ? [diagnostic] : undefined,
     isPreferred: fix.kind === 'safe',
-    edit: toWorkspaceEdit(fix.edits, textOf),
+    edit: toWorkspaceEdit(fix.edits, at),
   };
 }

@@ -1,0 +1,147 @@
+/**
+ * The thread facts behind a point of the code, for an editor to show (hover, lens): how a shared
+ * buffer is touched and by which thread, what a spawn site starts and whether it is joined, who
+ * spawns a worker module and what it sends. Structured data only: wording belongs to the adapter.
+ */
+import { ts } from './ts';
+import type { Span } from './finding';
+import type { FileFacts } from './file-facts';
+import { JoinStatus, joinOf } from './joins';
+import { isAllocationRoot } from './provenance';
+import { SpawnSite, spawnSites } from './spawns';
+import { outerParent } from './syntax';
+import type { SpawnRef } from './thread-graph';
+import type { Thread } from './threads';
+
+export type Touch = 'atomic' | 'locked' | 'plain read' | 'plain write';
+
+export interface MemoryUse {
+  span: Span;
+  thread: Thread;
+  how: Touch;
+  /** The lock held, for `locked`. */
+  lock?: string;
+}
+
+export interface SharedMemoryFacts {
+  kind: 'shared-memory';
+  name: string;
+  /** Where the buffer was allocated, or where it entered this file. */
+  origins: { span: Span; allocated: boolean }[];
+  uses: MemoryUse[];
+  /** The module's spawners, when this file is a worker: the other side of the memory. */
+  spawners: readonly SpawnRef[];
+}
+
+export interface SpawnFacts {
+  kind: 'spawn';
+  span: Span;
+  target?: string;
+  join: { kind: JoinStatus['kind']; span?: Span };
+  /** Top-level property names of the `workerData` object literal, when there is one. */
+  sends: string[];
+}
+
+export interface WorkerModuleFacts {
+  kind: 'worker-module';
+  /** What the hover is on (`workerData`, `parentPort`…). */
+  name: string;
+  spawners: readonly SpawnRef[];
+}
+
+export type Explanation = SharedMemoryFacts | SpawnFacts | WorkerModuleFacts;
+
+const WORKER_SIDE = new Set(['workerData', 'parentPort']);
+
+/** What to tell about the token at `offset`, if anything. */
+export function explainAt(facts: FileFacts, offset: number, exists: (file: string) => boolean): Explanation | undefined {
+  const token = tokenAt(facts.file, offset);
+  if (!token) return undefined;
+  const spawn = spawnAround(token);
+  if (spawn) {
+    const site = spawnSites(facts.file, exists).find(s => s.node === spawn);
+    if (site) return spawnFacts(facts, site);
+  }
+  if (!ts.isIdentifier(token)) return undefined;
+  if (WORKER_SIDE.has(token.text) && facts.role.module === 'worker') {
+    return { kind: 'worker-module', name: token.text, spawners: facts.spawners };
+  }
+  return sharedMemoryFacts(facts, token);
+}
+
+/** Every spawn site of the file with what becomes of it (for code lenses). */
+export function spawnsOf(facts: FileFacts, exists: (file: string) => boolean): SpawnFacts[] {
+  return spawnSites(facts.file, exists).map(site => spawnFacts(facts, site));
+}
+
+function spawnFacts(facts: FileFacts, { node, target, sends }: SpawnSite): SpawnFacts {
+  const join = joinOf(facts, node);
+  return {
+    kind: 'spawn',
+    span: spanOf(node),
+    target,
+    join: { kind: join.kind, span: 'at' in join ? spanOf(join.at) : undefined },
+    sends,
+  };
+}
+
+function sharedMemoryFacts(facts: FileFacts, id: ts.Identifier): SharedMemoryFacts | undefined {
+  const parent = outerParent(id);
+  // The hovered name must be a value (a declaration's name or a read), not a property key.
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return undefined;
+  const prov = facts.provenance.of(id);
+  if (prov.state !== 'shared') return undefined;
+  const roots = prov.roots;
+  const sameMemory = (target: ts.Expression): boolean => [...facts.provenance.of(target).roots].some(r => roots.has(r));
+  const uses: MemoryUse[] = [];
+  for (const access of facts.accesses) {
+    if (!sameMemory(access.target)) continue;
+    const lock = [...facts.locks.heldAt(access.node)][0];
+    uses.push({
+      span: spanOf(access.node),
+      thread: facts.threadAt(access.node),
+      how: lock ? 'locked' : access.kind === 'write' ? 'plain write' : 'plain read',
+      ...(lock ? { lock } : {}),
+    });
+  }
+  for (const { call } of facts.atomicsCalls) {
+    const array = call.arguments[0];
+    if (array && sameMemory(array)) uses.push({ span: spanOf(call), thread: facts.threadAt(call), how: 'atomic' });
+  }
+  uses.sort((a, b) => a.span.start - b.span.start);
+  return {
+    kind: 'shared-memory',
+    name: id.text,
+    origins: [...roots].map(r => ({ span: spanOf(r), allocated: isAllocationRoot(r) })),
+    uses,
+    spawners: facts.role.module === 'worker' ? facts.spawners : [],
+  };
+}
+
+function tokenAt(file: ts.SourceFile, offset: number): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (offset < n.getStart(file) || offset > n.end) return;
+    found = n;
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(file, visit);
+  return found;
+}
+
+/** The `new Worker(…)` whose callee or `new` keyword the token is on. */
+function spawnAround(token: ts.Node): ts.NewExpression | undefined {
+  for (let n: ts.Node | undefined = token; n; n = n.parent) {
+    if (ts.isNewExpression(n)) return token === n || isInsideCallee(token, n) ? n : undefined;
+    if (ts.isStatement(n)) return undefined;
+  }
+  return undefined;
+}
+
+function isInsideCallee(token: ts.Node, spawn: ts.NewExpression): boolean {
+  return token.pos >= spawn.expression.pos && token.end <= spawn.expression.end;
+}
+
+function spanOf(node: ts.Node): Span {
+  return { file: node.getSourceFile().fileName, start: node.getStart(), end: node.end };
+}

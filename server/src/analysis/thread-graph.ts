@@ -1,0 +1,83 @@
+/**
+ * The thread graph across files: which file's spawn sites start which module. It is fed one file
+ * at a time (the CLI's and the server's scans, and every re-analysis of an edited file), so it stays
+ * current without a global rebuild, and it answers the questions that cross files: is this module
+ * spawned (so its code runs on a worker), by whom, and which files must be judged again when a
+ * spawner changes. Sites are kept as positions, not nodes, so no syntax tree outlives its analysis.
+ */
+import { ts } from './ts';
+import { LineIndex } from './positions';
+import { spawnSites } from './spawns';
+import { fileExists } from './files';
+
+export interface SpawnRef {
+  /** The spawning file. */
+  file: string;
+  /** The `new Worker(…)` expression's offsets in that file. */
+  start: number;
+  end: number;
+  /** 0-based line of the spawn, for short labels (`main.ts:80`). */
+  line: number;
+  target: string;
+  /** What the spawn puts in `workerData` (top-level keys). */
+  sends: string[];
+}
+
+export class ThreadGraph {
+  private readonly sitesOf = new Map<string, SpawnRef[]>();
+  private readonly spawnersOf = new Map<string, SpawnRef[]>();
+
+  constructor(private readonly exists: (file: string) => boolean = fileExists) {}
+
+  /** Records a file's spawn sites (replacing what it had); returns the targets whose spawners changed. */
+  update(file: ts.SourceFile): Set<string> {
+    const index = new LineIndex(file.text);
+    const refs = spawnSites(file, this.exists).flatMap(site => site.target === undefined ? [] : [{
+      file: file.fileName,
+      start: site.node.getStart(file),
+      end: site.node.end,
+      line: index.positionAt(site.node.getStart(file)).line,
+      target: site.target,
+      sends: site.sends,
+    }]);
+    return this.replace(file.fileName, refs);
+  }
+
+  /** Forgets a deleted file's spawn sites; returns the targets it spawned. */
+  remove(file: string): Set<string> {
+    return this.replace(file, []);
+  }
+
+  /** The spawn sites, in any file, that start `file`. */
+  spawners(file: string): readonly SpawnRef[] {
+    return this.spawnersOf.get(file) ?? [];
+  }
+
+  /** The modules `file` spawns. */
+  targets(file: string): string[] {
+    return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))];
+  }
+
+  private replace(file: string, refs: SpawnRef[]): Set<string> {
+    const before = this.sitesOf.get(file) ?? [];
+    const changed = new Set<string>();
+    const key = (r: SpawnRef): string => `${r.target}\0${r.line}`;
+    const beforeKeys = new Set(before.map(key));
+    const afterKeys = new Set(refs.map(key));
+    for (const r of before) if (!afterKeys.has(key(r))) changed.add(r.target);
+    for (const r of refs) if (!beforeKeys.has(key(r))) changed.add(r.target);
+    for (const r of before) {
+      const list = (this.spawnersOf.get(r.target) ?? []).filter(x => x.file !== file);
+      if (list.length > 0) this.spawnersOf.set(r.target, list);
+      else this.spawnersOf.delete(r.target);
+    }
+    for (const r of refs) {
+      const list = this.spawnersOf.get(r.target) ?? [];
+      list.push(r);
+      this.spawnersOf.set(r.target, list);
+    }
+    if (refs.length > 0) this.sitesOf.set(file, refs);
+    else this.sitesOf.delete(file);
+    return changed;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The workspace folders the editor opened (multi-root), each with its own `fearless.*` settings and
+ * its own project configuration (`fearless.json`). A file belongs to the innermost folder holding
+ * it; a file outside every folder gets the configuration found from its own directory.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigProblem, FearlessConfig, configBaseDir, loadConfig } from '../config';
+import { RULE_METAS } from '../rules/index';
+import type { FileSelection } from '../analysis/files';
+import { DEFAULT_SETTINGS, Settings, effectiveConfig } from './settings';
+
+export interface Folder {
+  uri: string;
+  dir: string;
+  settings: Settings;
+  /** The project's configuration merged with the editor's settings. */
+  config: FearlessConfig;
+  selection: FileSelection;
+  problems: ConfigProblem[];
+}
+
+const RULE_IDS = RULE_METAS.map(m => m.id);
+
+export class Folders {
+  private folders: Folder[] = [];
+  private readonly loose = new Map<string, Folder>();
+
+  /** Replaces the folder list; settings are (re)read with `settingsOf`. */
+  async set(uris: readonly string[], settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<void> {
+    const next: Folder[] = [];
+    for (const uri of uris) {
+      if (!uri.startsWith('file:')) continue; // virtual folders: nothing on disk to analyse
+      next.push(load(uri, fileURLToPath(uri), await settingsOf(uri)));
+    }
+    // Innermost first, so `of` finds the deepest folder holding a file.
+    this.folders = next.sort((a, b) => b.dir.length - a.dir.length);
+    this.loose.clear();
+  }
+
+  /** Reads every folder's settings and project configuration again. */
+  async reload(settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<void> {
+    await this.set(this.folders.map(f => f.uri), settingsOf);
+  }
+
+  all(): readonly Folder[] {
+    return this.folders;
+  }
+
+  of(file: string): Folder {
+    const owner = this.folders.find(f => file === f.dir || file.startsWith(f.dir + path.sep));
+    if (owner) return owner;
+    const dir = path.dirname(file);
+    let folder = this.loose.get(dir);
+    if (!folder) this.loose.set(dir, folder = load(undefined, dir, this.folders[0]?.settings ?? DEFAULT_SETTINGS));
+    return folder;
+  }
+}
+
+function load(uri: string | undefined, dir: string, settings: Settings): Folder {
+  const loaded = loadConfig(dir, RULE_IDS);
+  return {
+    uri: uri ?? '',
+    dir,
+    settings,
+    config: effectiveConfig(loaded.config, settings),
+    selection: { include: loaded.config.include, exclude: loaded.config.exclude, baseDir: configBaseDir(loaded, dir) },
+    problems: loaded.problems,
+  };
+}

@@ -1,0 +1,84 @@
+/** The thread facts of a point of the code (engine `Explanation`s) as hover markdown. */
+import path from 'node:path';
+import type { MarkupContent } from 'vscode-languageserver/node';
+import type { Explanation, MemoryUse, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts } from '../analysis/explain';
+import type { SpawnRef } from '../analysis/thread-graph';
+import type { Locator } from './convert';
+import { placeLabel } from './labels';
+
+export function hoverMarkdown(e: Explanation, at: Locator): MarkupContent {
+  const lines = e.kind === 'shared-memory' ? sharedMemory(e, at)
+    : e.kind === 'spawn' ? spawn(e, at)
+    : workerModule(e);
+  return { kind: 'markdown', value: lines.join('\n') };
+}
+
+function sharedMemory(e: SharedMemoryFacts, at: Locator): string[] {
+  const out = [`**Shared memory** \`${e.name}\``, ''];
+  for (const o of e.origins) {
+    out.push(`- ${o.allocated ? 'allocated' : 'comes into this file'} at ${place(o.span, at)}`);
+  }
+  const byThread = new Map<string, MemoryUse[]>();
+  for (const u of e.uses) byThread.set(u.thread, [...(byThread.get(u.thread) ?? []), u]);
+  for (const [thread, uses] of byThread) {
+    const label = thread === 'unknown' ? 'on a thread this file does not decide' : `on the ${thread} thread`;
+    out.push(`- ${label}: ${touches(uses, at)}`);
+  }
+  if (e.uses.length === 0) out.push('- not read or written in this file');
+  if (e.spawners.length > 0) out.push(`- the other side: ${spawnedBy(e.spawners)}`);
+  return out;
+}
+
+/** `2 atomic (lines 40, 52), 1 plain write (line 65), 1 under lock m (line 70)` */
+function touches(uses: readonly MemoryUse[], at: Locator): string {
+  const groups = new Map<string, number[]>();
+  for (const u of uses) {
+    const how = u.how === 'locked' ? `under lock \`${u.lock}\`` : u.how;
+    groups.set(how, [...(groups.get(how) ?? []), lineOf(u.span, at)]);
+  }
+  return [...groups].map(([how, lines]) => {
+    const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '');
+    return `${lines.length} ${how} (line${lines.length > 1 ? 's' : ''} ${shown})`;
+  }).join(', ');
+}
+
+function spawn(e: SpawnFacts, at: Locator): string[] {
+  const out = [`**Worker spawn**${e.target ? ` → \`${path.basename(e.target)}\`` : ''}`, ''];
+  if (!e.target) out.push('- runs a module this file does not pin down (a path resolved against the working directory, or computed)');
+  if (e.sends.length > 0) out.push(`- sends \`workerData\`: ${e.sends.map(k => `\`${k}\``).join(', ')}`);
+  out.push(`- ${joinText(e, at)}`);
+  return out;
+}
+
+export function joinText(e: SpawnFacts, at: Locator): string {
+  const where = e.join.span ? ` at ${place(e.join.span, at)}` : '';
+  switch (e.join.kind) {
+    case 'joined': return `joined${where}`;
+    case 'detached': return `detached (unref)${where}`;
+    case 'handed-off': return `handed off${where}: joined elsewhere, if at all`;
+    default: return 'never joined';
+  }
+}
+
+function workerModule(e: WorkerModuleFacts): string[] {
+  if (e.spawners.length === 0) return [`**Worker module** (\`${e.name}\`)`, '', '- no spawn site of this module was found in the workspace'];
+  const sends = [...new Set(e.spawners.flatMap(s => s.sends))];
+  return [
+    `**Worker module** (\`${e.name}\`)`,
+    '',
+    `- ${spawnedBy(e.spawners)}`,
+    ...(sends.length > 0 ? [`- \`workerData\` holds: ${sends.map(k => `\`${k}\``).join(', ')}`] : []),
+  ];
+}
+
+export function spawnedBy(spawners: readonly SpawnRef[]): string {
+  return `spawned by ${spawners.map(s => placeLabel(s.file, s.line)).join(', ')}`;
+}
+
+function lineOf(span: { file: string; start: number }, at: Locator): number {
+  return at.position(span.file, span.start).line + 1;
+}
+
+function place(span: { file: string; start: number }, at: Locator): string {
+  return `\`${placeLabel(span.file, lineOf(span, at) - 1)}\``;
+}

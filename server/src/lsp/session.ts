@@ -1,0 +1,274 @@
+/**
+ * The server's state and its one loop of work: which documents to analyse when, in which project,
+ * and what to publish. Edits are debounced per document and a newer version supersedes older work;
+ * the workspace scan runs file by file, yielding to the event loop between files so edits and
+ * requests are served meanwhile, and stops when a newer scan starts. The thread graph makes the
+ * work cross files: when a file's spawn sites change, the modules they start are judged again.
+ */
+import fs from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ts } from '../analysis/ts';
+import { FileAnalysis, analyzeFile } from '../analysis/analyze';
+import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
+import { ThreadGraph } from '../analysis/thread-graph';
+import { Workspace } from '../analysis/workspace';
+import { formatConfigProblem } from '../config';
+import { Locator, toDiagnostic } from './convert';
+import { Folder, Folders } from './folders';
+import type { Settings } from './settings';
+
+export interface Analysed {
+  version: number;
+  analysis: FileAnalysis;
+}
+
+export type Status = { state: 'idle' } | { state: 'busy'; text: string } | { state: 'error'; text: string };
+
+export const STATUS_NOTIFICATION = 'fearless/status';
+
+export class Session {
+  workspace = new Workspace();
+  readonly graph = new ThreadGraph();
+  readonly folders = new Folders();
+  private readonly results = new Map<string, Analysed>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Closed files whose diagnostics we published (run mode `workspace`), to clear when that stops. */
+  private readonly closedPublished = new Set<string>();
+  private scanGeneration = 0;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly canRefreshLenses: () => boolean,
+  ) {}
+
+  /** The text a user sees for a file: the open document, else the disk. */
+  readonly textOf = (file: string): string | undefined => {
+    const doc = this.documents.get(pathToFileURL(file).href);
+    if (doc) return doc.getText();
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+
+  settingsOf(file: string): Settings {
+    return this.folders.of(file).settings;
+  }
+
+  /** An edit (or an open): analyse after the folder's debounce, unless it only runs on save. */
+  changed(doc: TextDocument, reason: 'open' | 'change' | 'save'): void {
+    const file = pathOf(doc.uri);
+    if (!file || !isSourceFile(file)) return;
+    const { settings } = this.folders.of(file);
+    if (!settings.enable) return;
+    if (reason === 'change' && settings.run === 'onSave') return;
+    this.schedule(doc.uri, reason === 'change' ? settings.debounceMs : 0);
+  }
+
+  closed(doc: TextDocument): void {
+    this.cancel(doc.uri);
+    this.results.delete(doc.uri);
+    const file = pathOf(doc.uri);
+    if (file) this.workspace.refresh(file); // the disk is the truth again, unsaved edits are gone
+    if (file && this.folders.of(file).settings.run === 'workspace' && isSourceFile(file)) {
+      this.analyseClosed(file);
+    } else {
+      void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+    }
+  }
+
+  /** Analysis of the document's current version: the stored one, or a fresh one right now. */
+  current(uri: string): Analysed | undefined {
+    const doc = this.documents.get(uri);
+    const file = pathOf(uri);
+    if (!doc || !file || !isSourceFile(file) || !this.folders.of(file).settings.enable) return undefined;
+    const known = this.results.get(uri);
+    if (known?.version === doc.version) return known;
+    this.cancel(uri);
+    return this.validate(uri);
+  }
+
+  /** Everything judged again: settings, configuration or projects changed. */
+  rescheduleAll(): void {
+    this.results.clear();
+    for (const doc of this.documents.all()) {
+      const file = pathOf(doc.uri);
+      if (file && !this.folders.of(file).settings.enable) {
+        this.cancel(doc.uri);
+        void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+      } else {
+        this.schedule(doc.uri, 0);
+      }
+    }
+  }
+
+  /** A source file changed on disk, outside the editor (or was created or deleted). */
+  fileChangedOnDisk(file: string, deleted: boolean): void {
+    if (this.documents.get(pathToFileURL(file).href)) return; // the editor's text wins while it is open
+    if (deleted) {
+      this.workspace.remove(file);
+      this.refreshTargets(this.graph.remove(file));
+      this.closedPublished.delete(file);
+      void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
+      return;
+    }
+    if (this.workspace.has(file)) this.workspace.refresh(file);
+    const text = this.textOf(file);
+    if (text !== undefined) this.refreshTargets(this.graph.update(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)));
+    if (this.folders.of(file).settings.run === 'workspace') this.analyseClosed(file);
+  }
+
+  /**
+   * The start-up (and after-configuration) scan: the thread graph from every source file of every
+   * folder, then, in `workspace` run mode, a full analysis of each closed file. Reports progress.
+   */
+  async scan(progress: { report(percentage: number, message: string): void; done(): void }): Promise<void> {
+    const generation = ++this.scanGeneration;
+    const stale = (): boolean => generation !== this.scanGeneration;
+    const files = this.folders.all().flatMap(folder => collectFiles([folder.dir], folder.dir, folder.selection).files);
+    const full = files.filter(f => this.folders.of(f).settings.run === 'workspace' && this.folders.of(f).settings.enable);
+    const total = files.length + full.length;
+    let done = 0;
+    const step = async (message: string): Promise<void> => {
+      done++;
+      if (done % 20 === 0 || done === total) {
+        progress.report(Math.round((done / Math.max(total, 1)) * 100), message);
+        this.status({ state: 'busy', text: `${done}/${total}` });
+      }
+      await new Promise<void>(resolve => setImmediate(resolve));
+    };
+    try {
+      for (const file of files) {
+        if (stale()) return;
+        const text = this.textOf(file);
+        if (text !== undefined) this.graph.update(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true));
+        await step(`spawn sites: ${done + 1}/${files.length} files`);
+      }
+      for (const file of full) {
+        if (stale()) return;
+        if (!this.documents.get(pathToFileURL(file).href)) this.analyseClosed(file);
+        await step(`analysis: ${done + 1 - files.length}/${full.length} files`);
+      }
+    } finally {
+      progress.done();
+      if (!stale()) {
+        this.status(this.lastError ? { state: 'error', text: this.lastError } : { state: 'idle' });
+        // Open documents were judged before the graph knew every spawner: judge them with it.
+        this.rescheduleAll();
+        this.clearClosedUnlessWorkspaceMode();
+      }
+    }
+  }
+
+  warnConfigProblems(): void {
+    for (const folder of this.folders.all()) {
+      for (const problem of folder.problems) {
+        void this.connection.window.showWarningMessage(`Fearless: ${formatConfigProblem(problem, folder.dir)} (using defaults)`);
+      }
+    }
+  }
+
+  private schedule(uri: string, delayMs: number): void {
+    this.cancel(uri);
+    this.pending.set(uri, setTimeout(() => {
+      this.pending.delete(uri);
+      this.validate(uri);
+    }, delayMs));
+  }
+
+  private cancel(uri: string): void {
+    clearTimeout(this.pending.get(uri));
+    this.pending.delete(uri);
+  }
+
+  private validate(uri: string): Analysed | undefined {
+    const doc = this.documents.get(uri);
+    const file = pathOf(uri);
+    if (!doc || !file || !isSourceFile(file)) return undefined;
+    const folder = this.folders.of(file);
+    if (!folder.settings.enable) return undefined;
+    this.workspace.setText(file, doc.getText());
+    const analysis = this.analyse(file, folder);
+    const result = { version: doc.version, analysis };
+    this.results.set(uri, result);
+    this.publish(uri, doc.version, analysis);
+    return result;
+  }
+
+  private analyseClosed(file: string): void {
+    const folder = this.folders.of(file);
+    if (!folder.settings.enable) return;
+    if (!this.workspace.has(file)) this.workspace.add(file);
+    const analysis = this.analyse(file, folder);
+    this.closedPublished.add(file);
+    this.publish(pathToFileURL(file).href, undefined, analysis);
+  }
+
+  private analyse(file: string, folder: Folder): FileAnalysis {
+    try {
+      const parsed = this.workspace.get(file);
+      if (!parsed) return { findings: [], errors: [] };
+      this.refreshTargets(this.graph.update(parsed.sourceFile));
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.graph);
+      for (const e of analysis.errors) this.reportError(e);
+      if (analysis.errors.length === 0 && this.lastError !== undefined) {
+        this.lastError = undefined; // what failed before works now (or was edited away)
+        this.status({ state: 'idle' });
+      }
+      return analysis;
+    } catch (e) {
+      this.reportError(`Fearless could not analyse ${file}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return { findings: [], errors: [] };
+    }
+  }
+
+  private publish(uri: string, version: number | undefined, analysis: FileAnalysis): void {
+    const at = new Locator(this.textOf);
+    const diagnostics: Diagnostic[] = analysis.findings.map(f => toDiagnostic(f, at));
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  /** Modules whose spawners changed are judged again: open ones at once, closed ones in workspace mode. */
+  private refreshTargets(targets: ReadonlySet<string>): void {
+    if (targets.size === 0) return;
+    for (const target of targets) {
+      const uri = pathToFileURL(target).href;
+      if (this.documents.get(uri)) {
+        this.results.delete(uri);
+        this.schedule(uri, 0);
+      } else if (this.folders.of(target).settings.run === 'workspace' && fileExists(target)) {
+        setImmediate(() => this.analyseClosed(target));
+      }
+    }
+    if (this.canRefreshLenses()) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
+
+  private clearClosedUnlessWorkspaceMode(): void {
+    for (const file of [...this.closedPublished]) {
+      if (this.folders.of(file).settings.run === 'workspace' && this.folders.of(file).settings.enable) continue;
+      this.closedPublished.delete(file);
+      if (!this.documents.get(pathToFileURL(file).href)) {
+        void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
+      }
+    }
+  }
+
+  private reportError(message: string): void {
+    this.connection.console.error(message);
+    this.lastError = message.split('\n')[0];
+    this.status({ state: 'error', text: this.lastError });
+  }
+
+  private status(status: Status): void {
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+}
+
+export function pathOf(uri: string): string | undefined {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The editor's `fearless.*` settings as the server uses them, read from whatever the client sends
+ * (`workspace/configuration`, `initializationOptions` or `didChangeConfiguration`) and validated:
+ * a wrong value falls back to its default rather than breaking analysis.
+ */
+import { SEVERITIES, type SeverityOption } from '../analysis/finding';
+import type { Environment, FearlessConfig } from '../config';
+
+export type RunMode = 'onType' | 'onSave' | 'workspace';
+
+export interface Settings {
+  enable: boolean;
+  run: RunMode;
+  debounceMs: number;
+  /** Per-rule severities set in the editor; `fearless.json` wins over them. */
+  rules: Record<string, SeverityOption>;
+  /** `undefined`: whatever `fearless.json` says (or `auto`). */
+  environment?: Environment;
+  codeLens: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  enable: true,
+  run: 'onType',
+  debounceMs: 150,
+  rules: Object.freeze({}) as Record<string, SeverityOption>,
+  codeLens: true,
+}) as Settings;
+
+const RUN_MODES: readonly RunMode[] = ['onType', 'onSave', 'workspace'];
+const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
+const SEVERITY_OPTIONS: readonly string[] = ['off', ...SEVERITIES];
+
+/** Reads a `fearless` settings object, keeping only well-formed values. */
+export function parseSettings(raw: unknown): Settings {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const rules: Record<string, SeverityOption> = {};
+  if (typeof o.rules === 'object' && o.rules !== null) {
+    for (const [id, severity] of Object.entries(o.rules)) {
+      if (typeof severity === 'string' && SEVERITY_OPTIONS.includes(severity)) rules[id] = severity as SeverityOption;
+    }
+  }
+  return {
+    enable: typeof o.enable === 'boolean' ? o.enable : DEFAULT_SETTINGS.enable,
+    run: RUN_MODES.includes(o.run as RunMode) ? o.run as RunMode : DEFAULT_SETTINGS.run,
+    debounceMs: typeof o.debounceMs === 'number' && o.debounceMs >= 0 ? o.debounceMs : DEFAULT_SETTINGS.debounceMs,
+    rules,
+    environment: ENVIRONMENTS.includes(o.environment as Environment) ? o.environment as Environment : undefined,
+    codeLens: typeof o.codeLens === 'boolean' ? o.codeLens : DEFAULT_SETTINGS.codeLens,
+  };
+}
+
+/**
+ * The configuration one analysis uses: the editor's settings under the project's `fearless.json`
+ * (the project's file is shared by the team; the editor's settings are one person's defaults).
+ */
+export function effectiveConfig(project: FearlessConfig, settings: Settings): FearlessConfig {
+  return {
+    ...project,
+    rules: { ...settings.rules, ...project.rules },
+    environment: project.environment !== 'auto' ? project.environment : settings.environment ?? 'auto',
+  };
+}

@@ -10,13 +10,14 @@ import type { SpawnFacts } from '../analysis/explain';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
 import { joinText, spawnedBy } from './hover';
+import { placeLabel } from './labels';
 
 export const OPEN_LOCATION_COMMAND = 'fearless.openLocation';
 
 export function spawnLenses(spawns: readonly SpawnFacts[], at: Locator): CodeLens[] {
   return spawns.flatMap(s => {
     const range = at.range(s.span);
-    const lenses: CodeLens[] = [{ range, command: open(joinText(s, at), s.join.span && at.range(s.join.span), s.join.span?.file) }];
+    const lenses: CodeLens[] = [{ range, command: open(joinText(s, span => placeLabel(span.file, at.position(span.file, span.start).line)), s.join.span && at.range(s.join.span), s.join.span?.file) }];
     if (s.target) {
       lenses.push({ range, command: open(`runs ${path.basename(s.target)}`, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, s.target) });
     }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver/node';
 import type { Explanation, MemoryUse, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts } from '../analysis/explain';
+import type { Span } from '../analysis/finding';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
 import { placeLabel } from './labels';
@@ -46,12 +47,13 @@ function spawn(e: SpawnFacts, at: Locator): string[] {
   const out = [`**Worker spawn**${e.target ? ` → \`${path.basename(e.target)}\`` : ''}`, ''];
   if (!e.target) out.push('- runs a module this file does not pin down (a path resolved against the working directory, or computed)');
   if (e.sends.length > 0) out.push(`- sends \`workerData\`: ${e.sends.map(k => `\`${k}\``).join(', ')}`);
-  out.push(`- ${joinText(e, at)}`);
+  out.push(`- ${joinText(e, span => place(span, at))}`);
   return out;
 }
 
-export function joinText(e: SpawnFacts, at: Locator): string {
-  const where = e.join.span ? ` at ${place(e.join.span, at)}` : '';
+/** What becomes of a spawned worker, with `label` naming the place (plain for a lens, code for a hover). */
+export function joinText(e: SpawnFacts, label: (span: Span) => string): string {
+  const where = e.join.span ? ` at ${label(e.join.span)}` : '';
   switch (e.join.kind) {
     case 'joined': return `joined${where}`;
     case 'detached': return `detached (unref)${where}`;
@@ -80,5 +82,5 @@ function lineOf(span: { file: string; start: number }, at: Locator): number {
 }
 
 function place(span: { file: string; start: number }, at: Locator): string {
-  return `\`${placeLabel(span.file, lineOf(span, at) - 1)}\``;
+  return `\`${placeLabel(span.file, at.position(span.file, span.start).line)}\``;
 }

@@ -157,9 +157,8 @@ export class Session {
     } finally {
       progress.done();
       if (!stale()) {
+        // Open documents whose spawners the scan found were judged again as the graph learned them.
         this.status(this.lastError ? { state: 'error', text: this.lastError } : { state: 'idle' });
-        // Open documents were judged before the graph knew every spawner: judge them with it.
-        this.rescheduleAll();
         this.clearClosedUnlessWorkspaceMode();
       }
     }

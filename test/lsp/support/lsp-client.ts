@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationToken, MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { WorkDoneProgress } from 'vscode-languageserver-protocol';
 import type {
   ApplyWorkspaceEditParams, ClientCapabilities, Diagnostic, InitializeResult, PublishDiagnosticsParams, TextEdit,
 } from 'vscode-languageserver-protocol';
@@ -53,7 +54,14 @@ export class TestClient {
     });
     this.rpc.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.rpc.onRequest('client/registerCapability', () => null);
-    this.rpc.onRequest('window/workDoneProgress/create', () => null);
+    // jsonrpc routes `$/progress` to handlers per token, never to the catch-all above.
+    this.rpc.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.rpc.onProgress(WorkDoneProgress.type, p.token, value => {
+        this.notifications.push({ method: '$/progress', params: { token: p.token, value } });
+        for (const w of [...this.waiters]) w();
+      });
+      return null;
+    });
     this.rpc.onRequest('workspace/codeLens/refresh', () => {
       this.notifications.push({ method: 'workspace/codeLens/refresh', params: undefined });
       return null;

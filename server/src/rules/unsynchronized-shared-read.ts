@@ -1,6 +1,6 @@
 import { INTEGER_ARRAYS } from '../analysis/types';
 import { Rule, replaceNode } from './rule';
-import { unlockedSharedAccess } from './support/shared-access';
+import { unlockedSharedAccess, whereShared } from './support/shared-access';
 
 export const unsynchronizedSharedRead: Rule = {
   meta: {
@@ -27,6 +27,7 @@ export const unsynchronizedSharedRead: Rule = {
         message: `'${access.node.getText()}' reads shared memory plainly in a loop that waits for another thread to ` +
           `change it: the engine may read it once and loop forever. Use Atomics.load.`,
         fixes,
+        related: whereShared(facts, shared),
       });
     }
   },

@@ -1,12 +1,11 @@
 import { ts } from '../analysis/ts';
-import type { Fix, Related } from '../analysis/finding';
+import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { dependsOnThreadIdentity } from '../analysis/identity';
-import { isAllocationRoot } from '../analysis/provenance';
 import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../analysis/types';
 import { indentUnit, isPure, isValueUnused, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';
 import { Rule, replaceNode } from './rule';
-import { SharedAccess, unlockedSharedAccess } from './support/shared-access';
+import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';
 
 const ATOMIC_OF_COMPOUND: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [ts.SyntaxKind.PlusEqualsToken]: ['add', '+'],
@@ -38,7 +37,7 @@ export const unsynchronizedSharedWrite: Rule = {
       const shared = unlockedSharedAccess(facts, access);
       if (!shared || isExempt(facts, shared)) continue;
       const fixes = [atomicFix(shared), lockFix(facts, shared)].filter((f): f is Fix => f !== undefined);
-      ctx.report({ at: access.node, message: message(shared), fixes, related: origins(shared) });
+      ctx.report({ at: access.node, message: message(shared), fixes, related: whereShared(facts, shared) });
     }
   },
 };
@@ -79,14 +78,6 @@ function message({ access }: SharedAccess): string {
 function clip(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
-}
-
-/** Where the shared buffer was made, so the reader can see why this memory is shared. */
-function origins({ provenance }: SharedAccess): Related[] {
-  return [...provenance.roots].slice(0, 3).map(root => ({
-    span: { file: root.getSourceFile().fileName, start: root.getStart(), end: root.end },
-    message: isAllocationRoot(root) ? 'the shared buffer is created here' : 'the shared memory comes from here',
-  }));
 }
 
 /** `a[i] op= n`, `a[i]++`, `a[i] = a[i] op n`, `a[i] = v` → the matching `Atomics` call. */

@@ -1,7 +1,8 @@
 /** The question both shared-memory access rules start from: is this a plain access to shared memory? */
 import type { FileFacts } from '../../analysis/file-facts';
 import type { MemoryAccess } from '../../analysis/memory-access';
-import type { Provenance } from '../../analysis/provenance';
+import { type Provenance, isAllocationRoot } from '../../analysis/provenance';
+import type { Related } from '../../analysis/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
 
@@ -25,4 +26,19 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   if (sym?.valueDeclaration && hasJsDocTag(sym.valueDeclaration, 'guardedBy')) return undefined;
   if (facts.locks.heldAt(access.node).size > 0) return undefined;
   return { access, provenance, viewType };
+}
+
+/**
+ * Why this memory is shared, for the reader: where the buffer was made (or came in), and for a
+ * worker module, the spawn sites that start the thread on the other side.
+ */
+export function whereShared(facts: FileFacts, { provenance }: SharedAccess): Related[] {
+  const origins = [...provenance.roots].slice(0, 3).map(root => ({
+    span: { file: root.getSourceFile().fileName, start: root.getStart(), end: root.end },
+    message: isAllocationRoot(root) ? 'the shared buffer is created here' : 'the shared memory comes from here',
+  }));
+  const spawners = facts.role.module === 'worker'
+    ? facts.spawners.slice(0, 2).map(s => ({ span: { file: s.file, start: s.start, end: s.end }, message: 'this worker is spawned here' }))
+    : [];
+  return [...origins, ...spawners];
 }

@@ -117,3 +117,55 @@ describe('language server across files', () => {
     assert.equal(await hover('main.ts', 3, 2), '', 'nothing to say about a keyword');
   });
 });
+
+describe('language server hover on locks and message handlers', () => {
+  let client: TestClient;
+  const POOL = `import { Worker } from 'node:worker_threads';
+
+interface SpinMutex { lock(): void; unlock(): void }
+
+export function run(cells: Int32Array<SharedArrayBuffer>, mutex: SpinMutex): Worker {
+  mutex.lock();
+  try {
+    cells[0] += 1;
+    cells[1] = cells[0];
+  } finally {
+    mutex.unlock();
+  }
+  const worker = new Worker(new URL('./echo.js', import.meta.url));
+  worker.on('message', (m) => console.log(m));
+  worker.on('error', (err) => console.error(err));
+  return worker;
+}
+`;
+  const ECHO = `import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', (m) => parentPort?.postMessage(m));
+`;
+
+  before(async () => {
+    client = await TestClient.start({ files: { 'pool.ts': POOL, 'echo.ts': ECHO } });
+  });
+  after(() => client.stop());
+
+  const hover = async (rel: string, line: number, character: number): Promise<string> => {
+    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(rel) }, position: { line, character } });
+    return h ? (h.contents as { value: string }).value : '';
+  };
+
+  it('tells where a lock is taken and what it guards', async () => {
+    await client.open('pool.ts');
+    await client.diagnostics('pool.ts', 1);
+    const text = await hover('pool.ts', 5, 3); // `mutex` in `mutex.lock()`
+    assert.match(text, /\*\*Lock\*\* `mutex`/);
+    assert.match(text, /taken in this file on line 6/);
+    assert.match(text, /guards 3 shared-memory accesses \(lines 8, 9, 9\)/);
+  });
+
+  it('tells who is on the other end of a message handler', async () => {
+    assert.match(await hover('pool.ts', 13, 10), /receives what `echo\.ts` posts/);
+    await client.open('echo.ts');
+    await client.waitFor('the graph to know pool.ts', () => client.latest('echo.ts'));
+    assert.match(await hover('echo.ts', 2, 13), /receives what the spawner posts: spawned by pool\.ts:13/);
+  });
+});

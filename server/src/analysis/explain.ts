@@ -9,7 +9,8 @@ import type { FileFacts } from './file-facts';
 import { JoinStatus, joinOf } from './joins';
 import { isAllocationRoot } from './provenance';
 import { SpawnSite, spawnSites } from './spawns';
-import { outerParent } from './syntax';
+import { keyOf } from './locks';
+import { outerParent, skipOuter } from './syntax';
 import type { SpawnRef } from './thread-graph';
 import type { Thread } from './threads';
 
@@ -49,9 +50,28 @@ export interface WorkerModuleFacts {
   spawners: readonly SpawnRef[];
 }
 
-export type Explanation = SharedMemoryFacts | SpawnFacts | WorkerModuleFacts;
+export interface LockFacts {
+  kind: 'lock';
+  key: string;
+  /** Where this file takes the lock. */
+  acquired: Span[];
+  /** Shared-memory accesses made with it held. */
+  guarded: MemoryUse[];
+}
+
+/** A `'message'` listener: who is on the other end. */
+export interface MessageHandlerFacts {
+  kind: 'message-handler';
+  /** `spawner`: a worker listening to whoever spawned it; `worker`: a spawner listening to its worker. */
+  from: 'spawner' | 'worker';
+  spawners: readonly SpawnRef[];
+  target?: string;
+}
+
+export type Explanation = SharedMemoryFacts | SpawnFacts | WorkerModuleFacts | LockFacts | MessageHandlerFacts;
 
 const WORKER_SIDE = new Set(['workerData', 'parentPort']);
+const LISTENERS = new Set(['on', 'once', 'addListener', 'addEventListener']);
 
 /** What to tell about the token at `offset`, if anything. */
 export function explainAt(facts: FileFacts, offset: number, exists: (file: string) => boolean): Explanation | undefined {
@@ -63,10 +83,52 @@ export function explainAt(facts: FileFacts, offset: number, exists: (file: strin
     if (site) return spawnFacts(facts, site);
   }
   if (!ts.isIdentifier(token)) return undefined;
+  const handler = messageHandlerFacts(facts, token, exists);
+  if (handler) return handler;
   if (WORKER_SIDE.has(token.text) && facts.role.module === 'worker') {
     return { kind: 'worker-module', name: token.text, spawners: facts.spawners };
   }
-  return sharedMemoryFacts(facts, token);
+  return lockFacts(facts, token) ?? sharedMemoryFacts(facts, token);
+}
+
+/** On the lock's name (`mutex`, `this.lock`): where it is taken and what it guards here. */
+function lockFacts(facts: FileFacts, id: ts.Identifier): LockFacts | undefined {
+  const p = outerParent(id);
+  const expr = ts.isPropertyAccessExpression(p) && p.name === id ? p : id;
+  if (!facts.locks.isLock(expr)) return undefined;
+  const key = keyOf(expr);
+  const acquired: Span[] = [];
+  const guarded: MemoryUse[] = [];
+  for (const access of facts.accesses) {
+    if (facts.locks.heldAt(access.node).has(key)) {
+      guarded.push({ span: spanOf(access.node), thread: facts.threadAt(access.node), how: 'locked', lock: key });
+    }
+  }
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && facts.locks.acquires(n, key)) acquired.push(spanOf(n));
+    ts.forEachChild(n, visit);
+  };
+  visit(facts.file);
+  return { kind: 'lock', key, acquired, guarded };
+}
+
+/** On `on` / `addEventListener` of a `'message'` listener, or on `onmessage`. */
+function messageHandlerFacts(facts: FileFacts, id: ts.Identifier, exists: (file: string) => boolean): MessageHandlerFacts | undefined {
+  const access = id.parent;
+  if (!ts.isPropertyAccessExpression(access) || access.name !== id) return undefined;
+  const call = access.parent;
+  const isListener = LISTENERS.has(id.text) && ts.isCallExpression(call) && call.expression === access &&
+    call.arguments[0] !== undefined && ts.isStringLiteralLike(call.arguments[0]) && call.arguments[0].text === 'message';
+  if (!isListener && id.text !== 'onmessage') return undefined;
+  const receiver = skipOuter(access.expression);
+  if (ts.isIdentifier(receiver) && (receiver.text === 'parentPort' || receiver.text === 'self') && facts.role.module === 'worker') {
+    return { kind: 'message-handler', from: 'spawner', spawners: facts.spawners };
+  }
+  const sym = ts.isIdentifier(receiver) ? facts.refs.symbolAt(receiver) : undefined;
+  const decl = sym?.valueDeclaration;
+  const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
+  const site = init && ts.isNewExpression(init) ? spawnSites(facts.file, exists).find(s => s.node === init) : undefined;
+  return site ? { kind: 'message-handler', from: 'worker', spawners: [], target: site.target } : undefined;
 }
 
 /** Every spawn site of the file with what becomes of it (for code lenses). */

@@ -54,6 +54,18 @@ export class LockModel {
     return partial.length === 0 ? before : apply(before, partial);
   }
 
+  /** Whether an expression is a blocking lock object (its type is a `*Mutex` / `*Lock` / `*Semaphore`). */
+  isLock(e: ts.Expression): boolean {
+    const type = this.checker.getTypeAtLocation(e);
+    const name = builtinName(type) ?? type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
+    return name !== undefined && LOCK_TYPE.test(name);
+  }
+
+  /** Whether `call` takes the lock `key`. */
+  acquires(call: ts.CallExpression, key: LockKey): boolean {
+    return this.callEvents(call).some(e => e.kind === 'acquire' && e.key === key);
+  }
+
   /** The acquire/release events a node performs, in evaluation (text) order. */
   eventsOf(n: CfgNode): LockEvent[] {
     if (!n.ast) return [];

@@ -1,7 +1,9 @@
 /** The thread facts of a point of the code (engine `Explanation`s) as hover markdown. */
 import path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver/node';
-import type { Explanation, MemoryUse, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts } from '../analysis/explain';
+import type {
+  Explanation, LockFacts, MemoryUse, MessageHandlerFacts, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts,
+} from '../analysis/explain';
 import type { Span } from '../analysis/finding';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
@@ -10,6 +12,8 @@ import { placeLabel } from './labels';
 export function hoverMarkdown(e: Explanation, at: Locator): MarkupContent {
   const lines = e.kind === 'shared-memory' ? sharedMemory(e, at)
     : e.kind === 'spawn' ? spawn(e, at)
+    : e.kind === 'lock' ? lock(e, at)
+    : e.kind === 'message-handler' ? messageHandler(e)
     : workerModule(e);
   return { kind: 'markdown', value: lines.join('\n') };
 }
@@ -37,10 +41,12 @@ function touches(uses: readonly MemoryUse[], at: Locator): string {
     const how = u.how === 'locked' ? `under lock \`${u.lock}\`` : u.how;
     groups.set(how, [...(groups.get(how) ?? []), lineOf(u.span, at)]);
   }
-  return [...groups].map(([how, lines]) => {
-    const shown = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', …' : '');
-    return `${lines.length} ${how} (line${lines.length > 1 ? 's' : ''} ${shown})`;
-  }).join(', ');
+  return [...groups].map(([how, lines]) => `${lines.length} ${how} (${lineList(lines)})`).join(', ');
+}
+
+/** `line 7`, `lines 4, 5`, `lines 1, 2, 3, 4, 5, …` */
+function lineList(lines: readonly number[]): string {
+  return `line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}`;
 }
 
 function spawn(e: SpawnFacts, at: Locator): string[] {
@@ -60,6 +66,26 @@ export function joinText(e: SpawnFacts, label: (span: Span) => string): string {
     case 'handed-off': return `handed off${where}: joined elsewhere, if at all`;
     default: return 'never joined';
   }
+}
+
+function lock(e: LockFacts, at: Locator): string[] {
+  const out = [`**Lock** \`${e.key}\``, ''];
+  const taken = e.acquired.map(span => lineOf(span, at));
+  const guarded = e.guarded.map(u => lineOf(u.span, at));
+  out.push(taken.length > 0 ? `- taken in this file on ${lineList(taken)}` : '- not taken in this file');
+  out.push(guarded.length > 0
+    ? `- guards ${guarded.length} shared-memory access${guarded.length > 1 ? 'es' : ''} (${lineList(guarded)})`
+    : '- no shared-memory access is made with it held in this file');
+  return out;
+}
+
+function messageHandler(e: MessageHandlerFacts): string[] {
+  if (e.from === 'worker') {
+    return ['**Message handler**', '', `- receives what ${e.target ? `\`${path.basename(e.target)}\`` : 'the worker'} posts (structured clones: functions and class prototypes do not survive)`];
+  }
+  return ['**Message handler**', '', e.spawners.length > 0
+    ? `- receives what the spawner posts: ${spawnedBy(e.spawners)}`
+    : '- receives what the spawner posts; no spawn site of this module was found in the workspace'];
 }
 
 function workerModule(e: WorkerModuleFacts): string[] {

@@ -73,6 +73,41 @@ describe('language server settings and run modes', () => {
     });
   });
 
+  describe('a multi-root workspace', () => {
+    let client: TestClient;
+    before(async () => {
+      client = await TestClient.start({
+        folders: ['strict', 'relaxed'],
+        files: {
+          'strict/fearless.json': '{ "rules": { "unsynchronized-shared-write": "error" } }',
+          'relaxed/fearless.json': '{ "rules": { "unsynchronized-shared-write": "hint" } }',
+          'strict/a.ts': BUGGY,
+          'relaxed/a.ts': BUGGY,
+        },
+      });
+    });
+    after(() => client.stop());
+
+    it('judges each folder under its own configuration', async () => {
+      await client.open('strict/a.ts');
+      await client.open('relaxed/a.ts');
+      assert.deepEqual((await client.diagnostics('strict/a.ts', 1)).map(d => d.severity), [1]);
+      assert.deepEqual((await client.diagnostics('relaxed/a.ts', 1)).map(d => d.severity), [4]);
+    });
+
+    it('takes folders added and removed, with their own editor settings', async () => {
+      client.write('late/b.ts', BUGGY);
+      client.folderSettings.set('late', { rules: { 'unsynchronized-shared-write': 'info' } });
+      await client.open('late/b.ts');
+      assert.deepEqual((await client.diagnostics('late/b.ts', 1)).map(d => d.severity), [2], 'outside every folder: defaults');
+      await client.notify('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: client.uri('late'), name: 'late' }], removed: [{ uri: client.uri('relaxed'), name: 'relaxed' }] },
+      });
+      const version = await client.change('late/b.ts', `${BUGGY}\n`);
+      assert.deepEqual((await client.diagnostics('late/b.ts', version)).map(d => d.severity), [3], 'in the added folder: its settings');
+    });
+  });
+
   describe('onSave', () => {
     let client: TestClient;
     before(async () => {

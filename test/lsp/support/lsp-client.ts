@@ -24,6 +24,8 @@ export interface ClientOptions {
   /** The `fearless` settings section the client answers with. */
   settings?: Record<string, unknown>;
   capabilities?: ClientCapabilities;
+  /** Workspace folders (relative directories); the temp directory itself when absent. */
+  folders?: string[];
 }
 
 export class TestClient {
@@ -32,6 +34,8 @@ export class TestClient {
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   settings: Record<string, unknown>;
+  /** Settings of particular folders (relative directory → overrides), answered per `scopeUri`. */
+  readonly folderSettings = new Map<string, Record<string, unknown>>();
   initializeResult!: InitializeResult;
   private readonly child: ChildProcess;
   private readonly rpc: MessageConnection;
@@ -52,7 +56,10 @@ export class TestClient {
       else this.notifications.push({ method, params });
       for (const w of [...this.waiters]) w();
     });
-    this.rpc.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.rpc.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string }> }) => p.items.map(item => {
+      const folder = [...this.folderSettings].find(([rel]) => item.scopeUri === this.uri(rel));
+      return { ...this.settings, ...folder?.[1] };
+    }));
     this.rpc.onRequest('client/registerCapability', () => null);
     // jsonrpc routes `$/progress` to handlers per token, never to the catch-all above.
     this.rpc.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
@@ -83,7 +90,7 @@ export class TestClient {
     client.initializeResult = await client.rpc.sendRequest('initialize', {
       processId: process.pid,
       rootUri: client.uri(''),
-      workspaceFolders: [{ uri: client.uri(''), name: 'test' }],
+      workspaceFolders: (options.folders ?? ['']).map(rel => ({ uri: client.uri(rel), name: rel || 'test' })),
       capabilities,
     }) as InitializeResult;
     await client.rpc.sendNotification('initialized', {});

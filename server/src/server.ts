@@ -93,23 +93,28 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 connection.onInitialized(async () => {
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/{fearless.json,package.json,tsconfig*.json,jsconfig*.json}' },
-        { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+      // One simple pattern each: some clients (eglot) cannot parse `*` inside `{…}` and then drop them all.
+      watchers: ['**/fearless.json', '**/package.json', '**/tsconfig*.json', '**/jsconfig*.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']
+        .map(globPattern => ({ globPattern })),
     }).catch(() => undefined);
   }
   if (connection.workspace && folderUris.length > 0) {
     connection.workspace.onDidChangeWorkspaceFolders(async event => {
       const removed = new Set(event.removed.map(f => f.uri));
       folderUris = [...folderUris.filter(u => !removed.has(u)), ...event.added.map(f => f.uri)];
-      await restart();
+      await restart(true);
     });
   }
-  await restart();
+  await restart(true);
 });
 
-/** (Re)reads settings and configuration, judges open documents again and rescans the workspace. */
-async function restart(): Promise<void> {
-  await session.folders.set(folderUris, settingsOf);
+/**
+ * (Re)reads settings and configuration, then judges open documents again and rescans the workspace,
+ * unless nothing changed (`force` aside): some clients announce unchanged settings right after open.
+ */
+async function restart(force: boolean): Promise<void> {
+  const changed = await session.folders.set(folderUris, settingsOf);
+  if (!changed && !force) return;
   session.warnConfigProblems();
   session.rescheduleAll();
   const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
@@ -125,7 +130,7 @@ documents.onDidClose(guard('close', undefined, e => session.closed(e.document)))
 connection.onDidChangeConfiguration(async change => {
   const pushed = (change.settings as { fearless?: unknown } | undefined)?.fearless;
   if (pushed !== undefined) pushedSettings = parseSettings(pushed);
-  await restart();
+  await restart(false);
 });
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -142,7 +147,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       guard('file change', undefined, () => session.fileChangedOnDisk(file, change.type === FileChangeType.Deleted))();
     }
   }
-  if (restartNeeded) await restart();
+  if (restartNeeded) await restart(true);
 });
 
 connection.onCodeAction(request('code action', [], (params: CodeActionParams, token) => {

@@ -26,21 +26,19 @@ export class Folders {
   private folders: Folder[] = [];
   private readonly loose = new Map<string, Folder>();
 
-  /** Replaces the folder list; settings are (re)read with `settingsOf`. */
-  async set(uris: readonly string[], settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<void> {
+  /** Replaces the folder list, (re)reading settings with `settingsOf`; whether anything differs from before. */
+  async set(uris: readonly string[], settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<boolean> {
     const next: Folder[] = [];
     for (const uri of uris) {
       if (!uri.startsWith('file:')) continue; // virtual folders: nothing on disk to analyse
       next.push(load(uri, fileURLToPath(uri), await settingsOf(uri)));
     }
     // Innermost first, so `of` finds the deepest folder holding a file.
-    this.folders = next.sort((a, b) => b.dir.length - a.dir.length);
+    next.sort((a, b) => b.dir.length - a.dir.length);
+    const changed = JSON.stringify(next) !== JSON.stringify(this.folders);
+    this.folders = next;
     this.loose.clear();
-  }
-
-  /** Reads every folder's settings and project configuration again. */
-  async reload(settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<void> {
-    await this.set(this.folders.map(f => f.uri), settingsOf);
+    return changed;
   }
 
   all(): readonly Folder[] {

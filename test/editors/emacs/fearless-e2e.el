@@ -25,9 +25,8 @@
 (defvar fearless-stage "starting")
 (defvar fearless-published-version nil)
 
-(setq make-backup-files nil create-lockfiles nil auto-save-default nil
-      eglot-sync-connect t eglot-autoshutdown t eglot-events-buffer-size 0
-      flymake-no-changes-timeout 0.1)
+;; Nothing beside the file in the scratch project, and `eglot' returns only once connected.
+(setq make-backup-files nil create-lockfiles nil auto-save-default nil eglot-sync-connect t)
 
 (defun fearless-write (result)
   (with-temp-file fearless-out (insert (json-encode result))))
@@ -41,11 +40,11 @@
                (kill-emacs 3)))
 
 (defun fearless-wait (what predicate)
-  (setq fearless-stage what)
+  (setq fearless-stage (concat "waiting for " what))
   (let ((deadline (+ (float-time) fearless-step-seconds)))
     (while (not (funcall predicate))
       (when (> (float-time) deadline)
-        (error "No %s within %s s" what fearless-step-seconds))
+        (error "Timed out after %s s" fearless-step-seconds))
       (accept-process-output nil 0.01))))
 
 ;; The server publishes once per analysed version; waiting for the buffer's current version (not
@@ -59,6 +58,8 @@
   (alist-get 'eglot-lsp-diag (flymake-diagnostic-data diagnostic)))
 
 (defun fearless-analysed ()
+  ;; eglot sends edits to the server from an idle timer, and batch Emacs is never idle.
+  (eglot--signal-textDocument/didChange)
   (let ((buffer (current-buffer)))
     (fearless-wait (format "diagnostics for version %s" eglot--versioned-identifier)
                    (lambda () (with-current-buffer buffer
@@ -116,7 +117,6 @@
     (push (cons 'changed `((text . ,(fearless-buffer-text)) (diagnostics . ,(fearless-analysed)))) result)
 
     (setq fearless-stage "shutting the server down")
-    (set-buffer-modified-p nil)
     (eglot-shutdown (eglot-current-server))
     result))
 

@@ -2,23 +2,12 @@
 -- the way a user would: open a file, read the diagnostics, pick the preferred code action, type.
 -- Run by test/editors/neovim.test.ts, which passes everything through the environment and reads
 -- the JSON written to FEARLESS_OUT (shape: EditorResult in test/editors/support/harness.ts).
-local function env(name)
-  return assert(os.getenv(name), name .. ' is not set')
-end
-
-local node = env('FEARLESS_NODE')
-local server = env('FEARLESS_SERVER')
-local root = env('FEARLESS_ROOT')
-local file = env('FEARLESS_FILE')
-local out = env('FEARLESS_OUT')
-local rule = env('FEARLESS_RULE')
-local insert_line = tonumber(env('FEARLESS_INSERT_LINE'))
-local insert_text = env('FEARLESS_INSERT_TEXT')
-local step_ms = tonumber(env('FEARLESS_STEP_TIMEOUT_MS'))
-local deadline_ms = tonumber(env('FEARLESS_DEADLINE_MS'))
-
+--
+-- An error escaping this file would leave headless Neovim waiting for input forever, so all the
+-- work happens inside one pcall and every path ends in qall!/cquit.
+local out = os.getenv('FEARLESS_OUT')
 local result = { errors = {} }
-local stage = 'starting'
+local stage = 'reading the environment'
 
 local function write_result(text)
   local f = assert(io.open(out, 'w'))
@@ -26,24 +15,39 @@ local function write_result(text)
   f:close()
 end
 
--- Every wait below is bounded, but a hang inside Neovim itself would not be: this timer runs on
--- the event loop, where only fast functions are allowed, hence vim.json and os.exit.
-local hard = vim.loop.new_timer()
-hard:start(deadline_ms, 0, function()
-  write_result(vim.json.encode({ errors = { ('hard deadline of %d ms passed while %s'):format(deadline_ms, stage) } }))
-  os.exit(3)
-end)
+local hard
 
-local function fail(message)
-  error(message .. ' (while ' .. stage .. ')', 0)
-end
+local function main()
+  local function env(name)
+    local value = os.getenv(name)
+    if not value then error(name .. ' is not set', 0) end
+    return value
+  end
+  local node = env('FEARLESS_NODE')
+  local server = env('FEARLESS_SERVER')
+  local root = env('FEARLESS_ROOT')
+  local file = env('FEARLESS_FILE')
+  local rule = env('FEARLESS_RULE')
+  local insert_line = tonumber(env('FEARLESS_INSERT_LINE'))
+  local insert_text = env('FEARLESS_INSERT_TEXT')
+  local step_ms = tonumber(env('FEARLESS_STEP_TIMEOUT_MS'))
+  local deadline_ms = tonumber(env('FEARLESS_DEADLINE_MS'))
+  env('FEARLESS_OUT')
 
-local function wait_for(what, condition)
-  stage = what
-  if not vim.wait(step_ms, condition, 10) then fail(('no %s within %d ms'):format(what, step_ms)) end
-end
+  -- Every wait below is bounded, but a hang inside Neovim itself would not be. This timer runs on
+  -- the event loop, where only fast functions are allowed: hence vim.json and os.exit.
+  hard = vim.loop.new_timer()
+  hard:start(deadline_ms, 0, function()
+    write_result(vim.json.encode({ errors = { ('hard deadline of %d ms passed while %s'):format(deadline_ms, stage) } }))
+    os.exit(3)
+  end)
 
-local ok, err = pcall(function()
+  local function wait_for(what, condition)
+    stage = 'waiting for ' .. what
+    if not vim.wait(step_ms, condition, 10) then error(('timed out after %d ms'):format(step_ms), 0) end
+  end
+
+  stage = 'opening ' .. file
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
   vim.bo[bufnr].filetype = 'typescript'
@@ -62,7 +66,7 @@ local ok, err = pcall(function()
       end,
     },
   })
-  if not client_id then fail('vim.lsp.start_client failed') end
+  if not client_id then error('vim.lsp.start_client failed', 0) end
   vim.lsp.buf_attach_client(bufnr, client_id)
 
   local function analysed()
@@ -89,7 +93,7 @@ local ok, err = pcall(function()
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     if d.code == rule and (not target or d.lnum < target.lnum) then target = d end
   end
-  if not target then fail('no ' .. rule .. ' diagnostic to ask code actions for') end
+  if not target then error('no ' .. rule .. ' diagnostic to ask code actions for', 0) end
 
   -- vim.ui.select is Neovim's documented hook for the code action menu: record what it offers and
   -- pick the preferred action, as a user taking the default would.
@@ -107,7 +111,7 @@ local ok, err = pcall(function()
   end
   vim.api.nvim_win_set_cursor(0, { target.lnum + 1, target.col })
   vim.lsp.buf.code_action()
-  wait_for('code action menu', function() return picked end)
+  wait_for('the code action menu', function() return picked end)
 
   result.fixed = { text = buffer_text(), diagnostics = analysed() }
 
@@ -117,9 +121,14 @@ local ok, err = pcall(function()
   stage = 'stopping the client'
   vim.lsp.stop_client(client_id)
   wait_for('client shutdown', function() return vim.lsp.client_is_stopped(client_id) end)
-end)
+end
 
-if not ok then table.insert(result.errors, tostring(err)) end
-hard:stop()
-write_result(vim.fn.json_encode(result))
+local ok, err = pcall(main)
+if hard then hard:stop() end
+if not ok then table.insert(result.errors, ('%s (while %s)'):format(err, stage)) end
+if out then
+  write_result(vim.fn.json_encode(result))
+else
+  io.stderr:write('FEARLESS_OUT is not set\n')
+end
 vim.cmd(#result.errors == 0 and 'qall!' or 'cquit 1')

@@ -28,9 +28,29 @@ export interface LockEvent {
 type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 const LOCK_TYPE = /(Mutex|Lock|Semaphore)$/;
-const ACQUIRE_METHODS = new Set(['lock', 'acquire']);
-const RELEASE_METHODS = new Set(['unlock', 'release']);
+/**
+ * Methods of a lock type, by what they do. A read (shared) lock is its own key, `m:read`: it lets
+ * other readers in, so a write made under it is still unsynchronized. `…Async` twins (a lock over
+ * shared memory taken with `Atomics.waitAsync`) mean the same as their blocking names.
+ */
+const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = {
+  lock: { kind: 'acquire', mode: 'write', pair: 'unlock' },
+  unlock: { kind: 'release', mode: 'write', pair: 'lock' },
+  acquire: { kind: 'acquire', mode: 'write', pair: 'release' },
+  release: { kind: 'release', mode: 'write', pair: 'acquire' },
+  writeLock: { kind: 'acquire', mode: 'write', pair: 'writeUnlock' },
+  writeUnlock: { kind: 'release', mode: 'write', pair: 'writeLock' },
+  lockWrite: { kind: 'acquire', mode: 'write', pair: 'unlockWrite' },
+  unlockWrite: { kind: 'release', mode: 'write', pair: 'lockWrite' },
+  readLock: { kind: 'acquire', mode: 'read', pair: 'readUnlock' },
+  readUnlock: { kind: 'release', mode: 'read', pair: 'readLock' },
+  lockRead: { kind: 'acquire', mode: 'read', pair: 'unlockRead' },
+  unlockRead: { kind: 'release', mode: 'read', pair: 'lockRead' },
+};
 const LOCKISH_FUNCTION = /^(lock|unlock|acquire|release)/i;
+/** Packages whose locks order tasks of one thread: they never protect memory from other threads. */
+const IN_THREAD_LOCK_PACKAGES = /[\\/]node_modules[\\/](async-mutex|async-lock|await-lock|async-sema)[\\/]/;
+export const READ_SUFFIX = ':read';
 const WITH_LOCK = new Set(['withLock', 'withMutex', 'synchronized']);
 
 interface Summary { acquires: LockKey[]; releases: LockKey[]; params: string[] }
@@ -150,17 +170,18 @@ export class LockModel {
     const callee = skipOuter(call.expression);
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
     if (!name) return [];
-    if (ts.isPropertyAccessExpression(callee) && (ACQUIRE_METHODS.has(name) || RELEASE_METHODS.has(name))) {
+    const method = LOCK_METHODS[name.replace(/Async$/, '')];
+    if (ts.isPropertyAccessExpression(callee) && method) {
       const typed = this.typedLockCall(callee, call);
-      if (typed === 'async') return [];
-      const kind = ACQUIRE_METHODS.has(name) ? 'acquire' : 'release';
+      if (typed === 'in-thread') return [];
       if (typed === 'lock') {
-        const key = keyOf(callee.expression);
-        if (!this.methodsOf.has(key)) {
-          this.methodsOf.set(key, name === 'acquire' || name === 'release'
-            ? { acquire: 'acquire', release: 'release' } : { acquire: 'lock', release: 'unlock' });
+        const base = keyOf(callee.expression);
+        const key = method.mode === 'read' ? base + READ_SUFFIX : base;
+        const plain = name.replace(/Async$/, '');
+        if (!this.methodsOf.has(key) && !name.endsWith('Async')) {
+          this.methodsOf.set(key, method.kind === 'acquire' ? { acquire: plain, release: method.pair } : { acquire: method.pair, release: plain });
         }
-        return [{ kind, key, node: call }];
+        return [{ kind: method.kind, key, node: call }];
       }
     }
     const called = this.calledFunction(callee);
@@ -181,12 +202,21 @@ export class LockModel {
     return [];
   }
 
-  /** 'lock' for a blocking lock type, 'async' for an in-thread async lock, 'unknown' otherwise. */
-  private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'lock' | 'async' | 'unknown' {
-    const recvType = this.checker.getTypeAtLocation(callee.expression);
-    const name = builtinName(recvType) ?? recvType.aliasSymbol?.getName();
-    if (!name || !LOCK_TYPE.test(name)) return 'unknown';
-    return isPromiseLike(this.checker.getTypeAtLocation(call), this.checker) ? 'async' : 'lock';
+  /**
+   * 'lock' for a lock type that protects memory across threads, 'in-thread' for an async lock that
+   * only orders tasks of one thread, 'unknown' when the receiver is not a lock type. A blocking
+   * acquire is a cross-thread lock. A promise-returning one is in-thread when it comes from an
+   * async-lock package or from a class we can read that is not built on `Atomics`; one we cannot
+   * read (an interface, a declaration) is given the benefit of the doubt: unknown stays silent.
+   */
+  private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'lock' | 'in-thread' | 'unknown' {
+    if (!this.isLock(callee.expression)) return 'unknown';
+    if (!isPromiseLike(this.checker.getTypeAtLocation(call), this.checker)) return 'lock';
+    const type = this.checker.getTypeAtLocation(callee.expression);
+    const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
+    if (!decl || IN_THREAD_LOCK_PACKAGES.test(decl.getSourceFile().fileName)) return 'in-thread';
+    if (!ts.isClassLike(decl) || decl.getSourceFile().isDeclarationFile) return 'lock';
+    return /\bAtomics\.(waitAsync|compareExchange|exchange)\b/.test(decl.getText()) ? 'lock' : 'in-thread';
   }
 
   /** The function of the program a call runs, when the callee names one. */

@@ -26,6 +26,7 @@ export const waitOutsideLoop: Rule = {
       const result = resultExpression(call);
       if (isExamined(facts, result)) continue;
       if (isRechecked(call, keyOf(array), keyOf(index)) || isRescheduled(facts, call)) continue;
+      if (isSequenceWait(facts, call, array, index, expected)) continue;
       ctx.report({
         at: call,
         message: `Atomics.${name} returns on any notify of this cell, on a timeout, or at once when the value has already ` +
@@ -50,6 +51,23 @@ function isPrivateCell(facts: FileFacts, call: ts.CallExpression, array: ts.Expr
   if (!sym || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
   if (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export) return false; // other modules may notify it
   return facts.refs.of(sym).every(ref => ref === decl.name || isWaitedOn(ref));
+}
+
+/**
+ * A condition variable's wait: the expected value is what `Atomics.load` just read from the same
+ * cell (a sequence number every notify bumps), so any return means "something happened". Waiting
+ * once is its contract; the caller re-checks its own condition, as with Rust's `Condvar::wait`.
+ */
+function isSequenceWait(facts: FileFacts, call: ts.CallExpression, array: ts.Expression, index: ts.Expression, expected: ts.Expression): boolean {
+  const seen = skipOuter(expected);
+  const sym = ts.isIdentifier(seen) ? facts.refs.symbolAt(seen) : undefined;
+  const decl = sym?.valueDeclaration;
+  if (!sym || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+  if (enclosingFunction(decl) !== enclosingFunction(call) || !(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return false;
+  const load = skipOuter(decl.initializer);
+  if (atomicsCallName(load) !== 'load') return false;
+  const [a, i] = (load as ts.CallExpression).arguments;
+  return a !== undefined && i !== undefined && keyOf(a) === keyOf(array) && keyOf(i) === keyOf(index);
 }
 
 /** `ref` is the array argument of `Atomics.wait` / `waitAsync`. */

@@ -5,6 +5,7 @@ import { type Provenance, isAllocationRoot } from '../../analysis/provenance';
 import type { Related } from '../../analysis/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
+import { READ_SUFFIX } from '../../analysis/locks';
 
 export interface SharedAccess {
   access: MemoryAccess;
@@ -24,7 +25,9 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   // Declarations tagged @guardedBy are judged by guarded-by-violation, with the lock they name.
   const sym = facts.checker.getSymbolAtLocation(access.target);
   if (sym?.valueDeclaration && hasJsDocTag(sym.valueDeclaration, 'guardedBy')) return undefined;
-  if (facts.locks.heldAt(access.node).size > 0) return undefined;
+  // A read lock lets other readers in but no writer: it protects reads, not writes.
+  const held = [...facts.locks.heldAt(access.node)];
+  if (held.some(key => access.kind === 'read' || !key.endsWith(READ_SUFFIX))) return undefined;
   return { access, provenance, viewType };
 }
 

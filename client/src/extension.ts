@@ -29,6 +29,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     // Tells the server when a `fearless.*` setting changes; it then asks for the values per folder
     // (workspace/configuration). It registers its own file watchers.
     synchronize: { configurationSection: 'fearless' },
+    // VS Code inserts the snippets from the extension's manifest: the server need not offer them too.
+    initializationOptions: { snippetCompletions: false },
   };
   const status = window.createStatusBarItem('fearless.status', StatusBarAlignment.Right, 100);
   status.name = 'Fearless';

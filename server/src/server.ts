@@ -5,7 +5,7 @@
  * failure is logged and answered with nothing rather than taking the server down.
  */
 import {
-  CancellationToken, CodeActionKind, CodeActionParams, CodeLensParams, DidChangeWatchedFilesNotification,
+  CancellationToken, CodeActionKind, CodeActionParams, CodeLensParams, CompletionParams, DidChangeWatchedFilesNotification,
   ExecuteCommandParams, FileChangeType, HoverParams, InitializeParams, InitializeResult, LSPErrorCodes,
   ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments, WorkDoneProgressReporter, createConnection,
 } from 'vscode-languageserver/node';
@@ -17,7 +17,9 @@ import { Workspace } from './analysis/workspace';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
 import { spawnLenses, workerModuleLens } from './lsp/code-lens';
 import { Locator } from './lsp/convert';
+import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
+import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
 import { Session, pathOf } from './lsp/session';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 
@@ -34,6 +36,7 @@ let canWatchFiles = false;
 /** Settings pushed by clients that cannot be asked (`initializationOptions`, `didChangeConfiguration`). */
 let pushedSettings: Settings = DEFAULT_SETTINGS;
 let folderUris: string[] = [];
+let snippetCompletionsWanted = true;
 const session = new Session(connection, documents, () => canRefreshLenses);
 
 async function settingsOf(scopeUri: string | undefined): Promise<Settings> {
@@ -75,12 +78,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = caps.workspace?.configuration === true;
   canRefreshLenses = caps.workspace?.codeLens?.refreshSupport === true;
   canWatchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-  pushedSettings = parseSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions);
+  const options = params.initializationOptions as { settings?: unknown; snippetCompletions?: boolean } | undefined;
+  pushedSettings = parseSettings(options?.settings ?? options);
+  // VS Code has the snippets from the extension's manifest; other editors get them from here.
+  snippetCompletionsWanted = options?.snippetCompletions !== false;
   folderUris = params.workspaceFolders?.map(f => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CREATE_WORKER_KIND] },
+      completionProvider: snippetCompletionsWanted ? { resolveProvider: false } : undefined,
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [APPLY_FIX_ALL_COMMAND] },
@@ -155,7 +162,19 @@ connection.onCodeAction(request('code action', [], (params: CodeActionParams, to
   const doc = documents.get(params.textDocument.uri);
   const known = session.current(params.textDocument.uri);
   if (!file || !doc || !known || token.isCancellationRequested) return [];
-  return codeActionsFor(file, doc.getText(), known.analysis.findings, params.range, params.context.only, new Locator(session.textOf));
+  const at = new Locator(session.textOf);
+  const only = params.context.only;
+  const refactors = known.analysis.facts && (!only || only.some(k => CREATE_WORKER_KIND.startsWith(k)))
+    ? createWorkerActions(known.analysis.facts, params.range, at, fileExists) : [];
+  return [...codeActionsFor(file, doc.getText(), known.analysis.findings, params.range, only, at), ...refactors];
+}));
+
+connection.onCompletion(request('completion', [], (params: CompletionParams) => {
+  const doc = documents.get(params.textDocument.uri);
+  const file = pathOf(params.textDocument.uri);
+  if (!doc || !file || !isSourceFile(file) || !session.settingsOf(file).enable) return [];
+  const offset = new LineIndex(doc.getText()).offsetAt({ line: params.position.line, column: params.position.character });
+  return snippetCompletions(file, doc.getText(), offset);
 }));
 
 connection.onHover(request('hover', null, (params: HoverParams, token) => {

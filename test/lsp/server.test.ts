@@ -25,7 +25,8 @@ describe('language server over JSON-RPC', () => {
   it('announces its capabilities', () => {
     const caps = client.initializeResult.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.fearless'] });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.fearless', 'refactor.fearless.createWorker'] });
+    assert.deepEqual(caps.completionProvider, { resolveProvider: false });
     assert.equal(caps.hoverProvider, true);
     assert.deepEqual(caps.codeLensProvider, { resolveProvider: false });
     assert.deepEqual(caps.executeCommandProvider?.commands, ['fearless.server.applyFixAll']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { expandSnippet as expand, parseSnippet } from './snippet-syntax';
+import { expandSnippet as expand, parseSnippet } from '../../server/src/snippets/snippet-syntax';
 
 describe('snippet syntax expander', function () {
   describe('tab stops, placeholders and choices', function () {

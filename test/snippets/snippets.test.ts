@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium } from 'playwright-core';
-import { type SnippetNode, expandSnippet, knownVariables, parseSnippet } from './snippet-syntax';
+import { type SnippetNode, expandSnippet, knownVariables, parseSnippet } from '../../server/src/snippets/snippet-syntax';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');

@@ -19,6 +19,8 @@ export interface SpawnSite {
   target?: string;
   /** Top-level property names of the `workerData` object literal (`...rest` for a spread). */
   sends: string[];
+  /** A Web Worker (the global class), not `worker_threads`'. */
+  web: boolean;
 }
 
 /** Extensions a compiled worker name may have come from, the source first. */
@@ -26,13 +28,14 @@ const SOURCE_FOR = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'
 const PATH_JOINERS = new Set(['join', 'resolve']);
 
 export function spawnSites(file: ts.SourceFile, exists: (file: string) => boolean): SpawnSite[] {
-  const isWorkerClass = workerClassTest(file);
+  const workerClass = workerClassOf(file);
   const sites: SpawnSite[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) && isWorkerClass(skipOuter(n.expression))) {
+    const kind = ts.isNewExpression(n) ? workerClass(skipOuter(n.expression)) : undefined;
+    if (kind && ts.isNewExpression(n)) {
       const spec = n.arguments?.[0];
       const written = spec && pinnedPath(spec, path.dirname(file.fileName));
-      sites.push({ node: n, target: written && sourceOf(written, exists), sends: workerDataKeys(n) });
+      sites.push({ node: n, target: written && sourceOf(written, exists), sends: workerDataKeys(n), web: kind === 'web' });
     }
     ts.forEachChild(n, visit);
   };
@@ -55,14 +58,18 @@ function workerDataKeys(spawn: ts.NewExpression): string[] {
   return [];
 }
 
-/** Whether a constructor expression names `worker_threads`' `Worker` or the global one. */
-function workerClassTest(file: ts.SourceFile): (e: ts.Expression) => boolean {
+/** Which `Worker` a constructor expression names: `worker_threads`' (`node`), the global one (`web`), or neither. */
+function workerClassOf(file: ts.SourceFile): (e: ts.Expression) => 'node' | 'web' | undefined {
   const { names, namespaces } = workerThreadsBindings(file);
   const boundElsewhere = declaresName(file, 'Worker') && names.get('Worker') !== 'Worker';
   return e => {
-    if (ts.isIdentifier(e)) return names.get(e.text) === 'Worker' || (e.text === 'Worker' && !boundElsewhere);
-    return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && namespaces.has(e.expression.text) &&
+    if (ts.isIdentifier(e)) {
+      if (names.get(e.text) === 'Worker') return 'node';
+      return e.text === 'Worker' && !boundElsewhere ? 'web' : undefined;
+    }
+    const qualified = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && namespaces.has(e.expression.text) &&
       e.name.text === 'Worker';
+    return qualified ? 'node' : undefined;
   };
 }
 

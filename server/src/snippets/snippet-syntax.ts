@@ -1,7 +1,8 @@
 /**
  * Expands VS Code snippet bodies the way the editor inserts them when every default is accepted: the
- * text the user would get by pressing Tab through all the stops. The tests use it to turn
- * snippets/*.json into files they can type-check, run and analyse.
+ * text the user would get by pressing Tab through all the stops. The server uses it to write a
+ * worker twin into a new file; the tests, to turn snippets/*.json into files they can type-check,
+ * run and analyse.
  *
  * Syntax (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_snippet-syntax):
  * - `$1`, `${1}`: a tab stop; it shows the value of tab stop 1 (a mirror), empty if nothing gives one.

@@ -22,8 +22,6 @@ execFileSync(process.execPath, [vsce, 'package',
   // no repository field yet; and the README's relative links (docs/rules/…) cannot be made
   // absolute without one, so they stay relative (they work when the README sits beside docs/)
   '--allow-missing-repository', '--no-rewrite-relative-links',
-  // there is no LICENSE file yet (the manifest says MIT): vsce would stop and ask on stdin
-  '--skip-license',
   '--out', out,
 ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 console.log(`${out}: ${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);

@@ -183,6 +183,20 @@ describe('fearless CLI (dist/cli.js)', function () {
       assert.deepEqual(sarifRun.results[0].locations[0].physicalLocation.artifactLocation, { uri: 'src/main.ts', uriBaseId: '%SRCROOT%' });
       assert.equal(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, `${pathToFileURL(dir).href}/`);
     });
+
+    it('locates related information in files that were not checked', function () {
+      const dir = project({
+        'src/types.ts': 'export interface Input {\n  counts: Int32Array<SharedArrayBuffer>;\n}\n',
+        // `input.counts` is shared because its declared type says so: the related location is in types.ts.
+        'src/worker.ts': "import type { Input } from './types.js';\nexport function bump(input: Input): void {\n  input.counts[0]++;\n}\n",
+      });
+      for (const format of ['json', 'sarif', 'stylish']) {
+        const run = fearless(dir, 'check', '--format', format, 'src/worker.ts');
+        assert.equal(run.code, 0, `${format}: ${run.stderr}`);
+      }
+      const [finding] = JSON.parse(fearless(dir, 'check', '--format', 'json', 'src/worker.ts').stdout).diagnostics;
+      assert.equal(finding.rule, 'unsynchronized-shared-write');
+    });
   });
 
   describe('--fix', function () {

@@ -48,6 +48,16 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
     const result = analyzeFile(parsed.sourceFile, parsed.program, config, graph);
     findings.push(...result.findings);
     internalErrors.push(...result.errors);
+    // Related locations and fix edits may point into files that were not checked (a type's module):
+    // their text comes from the same program, so every position the report prints is exact.
+    for (const f of result.findings) {
+      for (const span of [...f.related.map(r => r.span), ...f.fixes.flatMap(x => x.edits)]) {
+        if (!texts.has(span.file)) {
+          const other = parsed.program.getSourceFile(span.file);
+          if (other) texts.set(span.file, other.text);
+        }
+      }
+    }
   }
   return {
     files,

@@ -7,7 +7,7 @@ import { ts } from './ts';
 import type { Span } from './finding';
 import type { FileFacts } from './file-facts';
 import { JoinStatus, joinOf } from './joins';
-import { isAllocationRoot } from './provenance';
+import { OriginKind, originKind } from './provenance';
 import { SpawnSite, spawnSites } from './spawns';
 import { keyOf } from './locks';
 import { outerParent, skipOuter } from './syntax';
@@ -27,8 +27,8 @@ export interface MemoryUse {
 export interface SharedMemoryFacts {
   kind: 'shared-memory';
   name: string;
-  /** Where the buffer was allocated, or where it entered this file. */
-  origins: { span: Span; allocated: boolean }[];
+  /** Where the buffer was allocated, or where it entered this file, and how. */
+  origins: { span: Span; kind: OriginKind }[];
   uses: MemoryUse[];
   /** The module's spawners, when this file is a worker: the other side of the memory. */
   spawners: readonly SpawnRef[];
@@ -174,7 +174,7 @@ function sharedMemoryFacts(facts: FileFacts, id: ts.Identifier): SharedMemoryFac
   return {
     kind: 'shared-memory',
     name: id.text,
-    origins: [...roots].map(r => ({ span: spanOf(r), allocated: isAllocationRoot(r) })),
+    origins: [...roots].map(r => ({ span: spanOf(r), kind: originKind(r) })),
     uses,
     spawners: facts.role.module === 'worker' ? facts.spawners : [],
   };

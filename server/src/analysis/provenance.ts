@@ -32,6 +32,17 @@ export function isAllocationRoot(root: ts.Node): boolean {
   return ts.isNewExpression(root);
 }
 
+export type OriginKind = 'allocation' | 'parameter' | 'type' | 'annotation' | 'other';
+
+/** What kind of place a provenance root is, for telling the user why memory is shared. */
+export function originKind(root: ts.Node): OriginKind {
+  if (isAllocationRoot(root)) return 'allocation';
+  if (hasJsDocTag(root, 'shared')) return 'annotation';
+  if (ts.isParameter(root)) return 'parameter';
+  if (ts.isPropertySignature(root) || ts.isPropertyDeclaration(root) || ts.isTypeElement(root)) return 'type';
+  return 'other';
+}
+
 export class ProvenanceAnalysis {
   private readonly symbolCache = new Map<ts.Symbol, Provenance>();
   private readonly inProgress = new Set<ts.Symbol>();

@@ -9,6 +9,14 @@ import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
 import { placeLabel } from './labels';
 
+const ORIGIN_TEXT = {
+  allocation: 'allocated at',
+  parameter: 'comes in through the parameter at',
+  type: 'shared by its declared type at',
+  annotation: 'declared `@shared` at',
+  other: 'comes into this file at',
+} as const;
+
 export function hoverMarkdown(e: Explanation, at: Locator): MarkupContent {
   const lines = e.kind === 'shared-memory' ? sharedMemory(e, at)
     : e.kind === 'spawn' ? spawn(e, at)
@@ -20,9 +28,7 @@ export function hoverMarkdown(e: Explanation, at: Locator): MarkupContent {
 
 function sharedMemory(e: SharedMemoryFacts, at: Locator): string[] {
   const out = [`**Shared memory** \`${e.name}\``, ''];
-  for (const o of e.origins) {
-    out.push(`- ${o.allocated ? 'allocated' : 'comes into this file'} at ${place(o.span, at)}`);
-  }
+  for (const o of e.origins) out.push(`- ${ORIGIN_TEXT[o.kind]} ${place(o.span, at)}`);
   const byThread = new Map<string, MemoryUse[]>();
   for (const u of e.uses) byThread.set(u.thread, [...(byThread.get(u.thread) ?? []), u]);
   for (const [thread, uses] of byThread) {

@@ -1,7 +1,7 @@
 /** The question both shared-memory access rules start from: is this a plain access to shared memory? */
 import type { FileFacts } from '../../analysis/file-facts';
 import type { MemoryAccess } from '../../analysis/memory-access';
-import { type Provenance, isAllocationRoot } from '../../analysis/provenance';
+import { type Provenance, originKind } from '../../analysis/provenance';
 import type { Related } from '../../analysis/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
@@ -31,6 +31,14 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   return { access, provenance, viewType };
 }
 
+const ORIGIN_MESSAGE = {
+  allocation: 'the shared buffer is created here',
+  parameter: 'the shared memory comes in through this parameter',
+  type: 'its declared type says this memory is shared',
+  annotation: 'declared shared here (@shared)',
+  other: 'the shared memory comes from here',
+} as const;
+
 /**
  * Why this memory is shared, for the reader: where the buffer was made (or came in), and for a
  * worker module, the spawn sites that start the thread on the other side.
@@ -38,7 +46,7 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
 export function whereShared(facts: FileFacts, { provenance }: SharedAccess): Related[] {
   const origins = [...provenance.roots].slice(0, 3).map(root => ({
     span: { file: root.getSourceFile().fileName, start: root.getStart(), end: root.end },
-    message: isAllocationRoot(root) ? 'the shared buffer is created here' : 'the shared memory comes from here',
+    message: ORIGIN_MESSAGE[originKind(root)],
   }));
   const spawners = facts.role.module === 'worker'
     ? facts.spawners.slice(0, 2).map(s => ({ span: { file: s.file, start: s.start, end: s.end }, message: 'this worker is spawned here' }))

@@ -209,6 +209,30 @@ describe('Fearless in VS Code', () => {
     assert.ok(spawned(workerLenses), `lenses of ${WORKER}: ${JSON.stringify(titlesOf(workerLenses))}`);
   });
 
+  it('judges worker.ts again when main.ts changes (its lens follows the spawn)', async function () {
+    this.timeout(60_000);
+    const lensesOf = (uri: vscode.Uri): Thenable<vscode.CodeLens[]> =>
+      vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    const spawnedBy = (lenses: vscode.CodeLens[]): string | undefined =>
+      lenses.map(l => l.command?.title ?? '').find(t => t.startsWith('spawned by'));
+    const main = await vscode.workspace.openTextDocument(uriOf(MAIN));
+    const spawnLine = main.positionAt(main.getText().indexOf('new Worker(')).line;
+    const before = `spawned by main.ts:${spawnLine + 1}`;
+    assert.equal(spawnedBy(await askUntil(() => lensesOf(worker.uri), l => spawnedBy(l) === before)), before);
+
+    // Two lines pushed in above the spawn (main.ts stays open and unsaved): the worker hears of it.
+    const push = new vscode.WorkspaceEdit();
+    push.insert(main.uri, new vscode.Position(0, 0), '// moved\n// down\n');
+    assert.ok(await vscode.workspace.applyEdit(push));
+    const after = `spawned by main.ts:${spawnLine + 3}`;
+    assert.equal(spawnedBy(await askUntil(() => lensesOf(worker.uri), l => spawnedBy(l) === after)), after);
+
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(main.uri, new vscode.Range(0, 0, 2, 0));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.equal(spawnedBy(await askUntil(() => lensesOf(worker.uri), l => spawnedBy(l) === before)), before);
+  });
+
   it('reports a bug typed into worker.ts (time to diagnostics measured)', async function () {
     this.timeout(90_000);
     const diagnostic = (await settledWorker()).find(d => ruleOf(d) === SHARED_WRITE)!;

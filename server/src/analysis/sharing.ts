@@ -16,6 +16,8 @@ const VIEW_METHODS_NOT_ESCAPING = new Set(['set', 'fill', 'copyWithin', 'sort', 
   'slice', 'join', 'forEach', 'every', 'some', 'find', 'findIndex', 'reduce', 'lastIndexOf', 'toString',
   'getInt8', 'getUint8', 'getInt16', 'getUint16', 'getInt32', 'getUint32', 'getFloat32', 'getFloat64', 'getBigInt64', 'getBigUint64',
   'setInt8', 'setUint8', 'setInt16', 'setUint16', 'setInt32', 'setUint32', 'setFloat32', 'setFloat64', 'setBigInt64', 'setBigUint64']);
+/** How deep a chain of helper calls is followed to find the atomic that publishes. */
+const MAX_PUBLISH_DEPTH = 3;
 const NON_ESCAPING_PROPS = new Set(['length', 'byteLength', 'byteOffset', 'BYTES_PER_ELEMENT']);
 
 export class SharingAnalysis {
@@ -56,8 +58,13 @@ export class SharingAnalysis {
     return calls.length > 0 ? calls : undefined;
   }
 
-  /** Whether every path after `node` performs an atomic write or notify on a buffer of `prov`. */
-  isPublishedAfter(node: ts.Node, prov: Provenance): boolean {
+  /**
+   * Whether every path after `node` performs an atomic write or notify on shared memory: a release
+   * that orders the plain store before it for any thread that acquires it, whichever buffer it is on
+   * (the memory model orders all earlier writes, not only the same buffer's). A call to a function
+   * of the program that publishes (`ready.store(true)` on an `AtomicBool`) counts too.
+   */
+  isPublishedAfter(node: ts.Node): boolean {
     const fn = enclosingFunction(node);
     const cfg = this.facts.cfgOf(fn);
     const at = cfg.nodeOf(node);
@@ -66,16 +73,36 @@ export class SharingAnalysis {
       if (!n.ast || n.kind === 'loop-exit') return false;
       let found = false;
       const check = (x: ts.Node): void => {
-        const name = atomicsCallName(x);
-        if (!found && name && PUBLISHING_ATOMICS.has(name) && ts.isCallExpression(x) && x.arguments[0]) {
-          const p = this.facts.provenance.of(x.arguments[0]);
-          found = [...p.roots].some(r => prov.roots.has(r));
-        }
+        if (!found && ts.isCallExpression(x)) found = this.publishes(x, 0);
       };
       check(n.ast);
       forEachInFunction(n.ast, check);
       return found;
     });
+  }
+
+  private publishes(call: ts.CallExpression, depth: number): boolean {
+    const name = atomicsCallName(call);
+    if (name) return PUBLISHING_ATOMICS.has(name) && call.arguments[0] !== undefined && this.facts.provenance.of(call.arguments[0]).state === 'shared';
+    if (depth >= MAX_PUBLISH_DEPTH) return false;
+    const callee = this.calledBody(call);
+    if (!callee) return false;
+    let found = false;
+    forEachInFunction(callee, x => {
+      if (!found && ts.isCallExpression(x)) found = this.publishes(x, depth + 1);
+    });
+    return found;
+  }
+
+  /** The body of the function or method of this program a call runs, when the callee names one. */
+  private calledBody(call: ts.CallExpression): ts.Node | undefined {
+    const callee = skipOuter(call.expression);
+    const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    let sym = id && this.facts.checker.getSymbolAtLocation(id);
+    if (sym && (sym.flags & ts.SymbolFlags.Alias)) sym = this.facts.checker.getAliasedSymbol(sym);
+    let decl: ts.Node | undefined = sym?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) decl = skipOuter(decl.initializer);
+    return decl && isFunctionBoundary(decl) && !ts.isClassStaticBlockDeclaration(decl) ? decl.body : undefined;
   }
 
   /** Where the buffer made at `root`, or a view of it, is handed to anything beyond element access. */

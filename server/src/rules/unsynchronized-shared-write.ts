@@ -44,7 +44,7 @@ export const unsynchronizedSharedWrite: Rule = {
 
 function isExempt(facts: FileFacts, { access, provenance }: SharedAccess): boolean {
   if (facts.sharing.isBeforeSharing(access.node, provenance)) return true;
-  if (isPlainStore(access.node) && facts.sharing.isPublishedAfter(access.node, provenance)) return true;
+  if (isPlainStore(access.node) && facts.sharing.isPublishedAfter(access.node)) return true;
   const index = access.element?.argumentExpression;
   return index !== undefined && facts.threadAt(access.node) !== 'main' && dependsOnThreadIdentity(index, facts);
 }

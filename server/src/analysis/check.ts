@@ -2,10 +2,12 @@
 import path from 'node:path';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
-import { analyzeFile } from './analyze';
-import { collectFiles } from './files';
+import { FileAnalysis, analyzeFile } from './analyze';
+import { collectFiles, fileExists } from './files';
 import type { Finding } from './finding';
 import { ThreadGraph } from './thread-graph';
+import { ThreadMap, buildThreadMap } from './thread-map';
+import type { ts } from './ts';
 import { Workspace } from './workspace';
 
 export interface CheckOptions {
@@ -24,6 +26,38 @@ export interface CheckResult {
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
+  const run = analysePaths(paths, options);
+  const findings: Finding[] = [];
+  const texts = new Map<string, string>();
+  const internalErrors: string[] = [];
+  for (const { file, sourceFile, program, analysis } of run.analysed) {
+    texts.set(file, sourceFile.text);
+    findings.push(...analysis.findings);
+    internalErrors.push(...analysis.errors);
+    // Related locations and fix edits may point into files that were not checked (a type's module):
+    // their text comes from the same program, so every position the report prints is exact.
+    for (const f of analysis.findings) {
+      for (const span of [...f.related.map(r => r.span), ...f.fixes.flatMap(x => x.edits)]) {
+        if (!texts.has(span.file)) {
+          const other = program.getSourceFile(span.file);
+          if (other) texts.set(span.file, other.text);
+        }
+      }
+    }
+  }
+  return { files: run.files, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors };
+}
+
+export interface AnalysedRun {
+  cwd: string;
+  files: string[];
+  analysed: { file: string; sourceFile: ts.SourceFile; program: ts.Program; analysis: FileAnalysis }[];
+  configProblems: ConfigProblem[];
+  usageErrors: string[];
+}
+
+/** Config, files, workspace, the thread graph, then every file through the rules: what the CLI's commands share. */
+export function analysePaths(paths: string[], options: CheckOptions): AnalysedRun {
   const cwd = path.resolve(options.cwd);
   const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
   const { config } = loaded;
@@ -38,33 +72,18 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
     const parsed = workspace.get(file);
     if (parsed) graph.update(parsed.sourceFile);
   }
-  const findings: Finding[] = [];
-  const texts = new Map<string, string>();
-  const internalErrors: string[] = [];
+  const analysed: AnalysedRun['analysed'] = [];
   for (const file of files) {
     const parsed = workspace.get(file);
     if (!parsed) continue;
-    texts.set(file, parsed.sourceFile.text);
-    const result = analyzeFile(parsed.sourceFile, parsed.program, config, graph);
-    findings.push(...result.findings);
-    internalErrors.push(...result.errors);
-    // Related locations and fix edits may point into files that were not checked (a type's module):
-    // their text comes from the same program, so every position the report prints is exact.
-    for (const f of result.findings) {
-      for (const span of [...f.related.map(r => r.span), ...f.fixes.flatMap(x => x.edits)]) {
-        if (!texts.has(span.file)) {
-          const other = parsed.program.getSourceFile(span.file);
-          if (other) texts.set(span.file, other.text);
-        }
-      }
-    }
+    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, graph) });
   }
-  return {
-    files,
-    findings,
-    texts,
-    configProblems: [...loaded.problems, ...workspace.problems],
-    usageErrors,
-    internalErrors,
-  };
+  return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors };
+}
+
+/** The thread map of the files under `paths` (for `fearless graph`), rooted at the current directory. */
+export function mapPaths(paths: string[], options: CheckOptions): { map: ThreadMap; run: AnalysedRun } {
+  const run = analysePaths(paths, options);
+  const facts = run.analysed.flatMap(a => a.analysis.facts ? [a.analysis.facts] : []);
+  return { map: buildThreadMap(facts, run.cwd, fileExists), run };
 }

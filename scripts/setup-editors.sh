@@ -8,6 +8,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 EDITORS="$ROOT/.editors"
 CODE_SERVER_VERSION=4.139.1
 mkdir -p "$EDITORS"
+# Run from `npm test`, this inherits the outer npm's npm_config_* variables (its user agent names
+# Node 20, which code-server's postinstall refuses): the installs below must see their own npm's.
+for var in $(env | grep -o '^npm_[A-Za-z_]*' || true); do unset "$var"; done
 log() { echo "setup-editors: $*" >&2; }
 
 # neovim 0.7, emacs 28 + eglot, chromium (drives code-server's workbench), libkrb5-dev (code-server's kerberos addon)

@@ -14,6 +14,7 @@ import { analyzeFile } from '../server/src/analysis/analyze';
 import { applyEdits } from '../server/src/analysis/apply-edits';
 import { DEFAULT_CONFIG } from '../server/src/config';
 import { Workspace } from '../server/src/analysis/workspace';
+import { ThreadGraph } from '../server/src/analysis/thread-graph';
 import { isSourceFile } from '../server/src/analysis/files';
 import { RULES } from '../server/src/rules/index';
 import type { Finding, TextEdit } from '../server/src/analysis/finding';
@@ -29,6 +30,11 @@ const allFiles = (dir: string): string[] => fs.readdirSync(dir, { recursive: tru
 
 const workspace = new Workspace();
 for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) workspace.add(f);
+// One thread graph over every fixture: spawn sites are pinned to their own folder, so a multi-file
+// fixture (main.ts spawning worker.ts) sees only its own files, as a check of that folder would.
+const graph = new ThreadGraph();
+for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) graph.update(workspace.get(f)!.sourceFile);
+const context = { graph, peer: (file: string) => workspace.get(file) };
 
 const analysed = new Map<string, { findings: Finding[]; file: ts.SourceFile; program: ts.Program }>();
 function analyse(file: string): { findings: Finding[]; file: ts.SourceFile; program: ts.Program } {
@@ -37,7 +43,7 @@ function analyse(file: string): { findings: Finding[]; file: ts.SourceFile; prog
     const parsed = workspace.get(file);
     assert.ok(parsed, `${file} is not in the fixture workspace`);
     assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
-    const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG);
+    const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, context);
     assert.deepEqual(result.errors, [], 'a rule crashed');
     hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
     analysed.set(file, hit);

@@ -10,7 +10,7 @@ import { FileFacts } from './file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
-import type { ThreadGraph } from './thread-graph';
+import type { CrossFileContext } from './cross-thread';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -22,10 +22,10 @@ export interface FileAnalysis {
 
 const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
 
-export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig, graph?: ThreadGraph): FileAnalysis {
+export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext): FileAnalysis {
   const unreadable = parseProblem(file, program);
   if (unreadable) return { findings: [unreadable], errors: [] };
-  const facts = new FileFacts(file, program, { environment: config.environment, spawners: graph?.spawners(file.fileName) });
+  const facts = new FileFacts(file, program, { environment: config.environment, context });
   const findings: Finding[] = [];
   const errors: string[] = [];
   const enabled = new Set<string>();

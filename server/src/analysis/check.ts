@@ -72,11 +72,12 @@ export function analysePaths(paths: string[], options: CheckOptions): AnalysedRu
     const parsed = workspace.get(file);
     if (parsed) graph.update(parsed.sourceFile);
   }
+  const context = { graph, peer: (file: string) => workspace.get(file) };
   const analysed: AnalysedRun['analysed'] = [];
   for (const file of files) {
     const parsed = workspace.get(file);
     if (!parsed) continue;
-    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, graph) });
+    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, context) });
   }
   return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors };
 }

@@ -13,13 +13,14 @@ import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memor
 import { LoopAnalysis } from './loops';
 import { SharingAnalysis } from './sharing';
 import type { SpawnRef } from './thread-graph';
+import { CrossFileContext, CrossThreadValues } from './cross-thread';
 
 type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 export interface FileFactsOptions {
   environment: 'node' | 'web' | 'auto';
-  /** Spawn sites in other files that start this one (from the thread graph). */
-  spawners?: readonly SpawnRef[];
+  /** The thread graph and the other files: what this file's threads receive and who spawns them. */
+  context?: CrossFileContext;
 }
 
 export class FileFacts {
@@ -43,11 +44,16 @@ export class FileFacts {
   }
 
   get provenance(): ProvenanceAnalysis {
-    return this.cached.provenance ??= new ProvenanceAnalysis(this.checker, this.refs);
+    if (!this.cached.provenance) {
+      const context = this.options.context;
+      const external = context && this.spawners.length > 0 ? new CrossThreadValues(this.checker, this.spawners, context) : undefined;
+      this.cached.provenance = new ProvenanceAnalysis(this.checker, this.refs, external);
+    }
+    return this.cached.provenance;
   }
 
   get role(): ModuleRole {
-    return this.cached.role ??= moduleRole(this.file, (this.options.spawners?.length ?? 0) > 0);
+    return this.cached.role ??= moduleRole(this.file, this.spawners.length > 0);
   }
 
   get runtime(): Runtime {
@@ -77,7 +83,7 @@ export class FileFacts {
 
   /** Spawn sites in other files that start this module. */
   get spawners(): readonly SpawnRef[] {
-    return this.options.spawners ?? [];
+    return this.options.context?.graph.spawners(this.file.fileName) ?? [];
   }
 
   threadAt(node: ts.Node): Thread {

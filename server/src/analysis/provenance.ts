@@ -5,12 +5,13 @@
  * carries its *roots*: the `new SharedArrayBuffer(…)` that made it, or the declaration through which it
  * arrived from outside (a parameter, a `workerData` binding, a `@shared` declaration), so that rules can
  * ask whether two views share a buffer and whether a buffer has been handed to another thread yet.
- * Cross-thread provenance (what a spawner put in `workerData`) plugs in at `externalValue` later.
+ * Cross-thread provenance (what a spawner put in `workerData` or posted) comes in through `external`.
  */
 import { ts } from './ts';
 import { hasJsDocTag, isFunctionBoundary, skipOuter } from './syntax';
 import { BufferState, TYPED_ARRAYS, bufferStateOfType, builtinName, isNumberType } from './types';
 import type { References } from './references';
+import type { ExternalValues } from './cross-thread';
 
 export interface Provenance {
   readonly state: BufferState;
@@ -20,6 +21,11 @@ export interface Provenance {
    * second kind may already be in another thread's hands.
    */
   readonly roots: ReadonlySet<ts.Node>;
+  /**
+   * The view kind (`Int32Array`, `DataView`…) where another thread's code says it and this file's
+   * types do not (a value typed `any` that a spawner built as an `Int32Array`).
+   */
+  readonly view?: string;
 }
 
 const UNKNOWN: Provenance = { state: 'unknown', roots: new Set() };
@@ -47,7 +53,8 @@ export class ProvenanceAnalysis {
   private readonly symbolCache = new Map<ts.Symbol, Provenance>();
   private readonly inProgress = new Set<ts.Symbol>();
 
-  constructor(private readonly checker: ts.TypeChecker, private readonly refs: References) {}
+  /** `external`: what arrives from other threads (cross-thread provenance), when the analysis knows them. */
+  constructor(private readonly checker: ts.TypeChecker, private readonly refs: References, private readonly external?: ExternalValues) {}
 
   of(expr: ts.Expression): Provenance {
     return this.value(expr, 0);
@@ -68,6 +75,11 @@ export class ProvenanceAnalysis {
     }
     if (ts.isPropertyAccessExpression(e) && e.name.text === 'buffer' && this.isView(e.expression)) {
       return this.value(e.expression, depth + 1);
+    }
+    if (this.external && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) {
+      // What another thread sent: its real origin beats whatever this file's types say.
+      const sent = this.external.valueOf(e);
+      if (sent) return sent;
     }
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
       const sym = this.symbolOf(ts.isIdentifier(e) ? e : e.name);

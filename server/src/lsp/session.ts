@@ -37,6 +37,17 @@ export class Session {
   /** Closed files whose diagnostics we published (run mode `workspace`), to clear when that stops. */
   private readonly closedPublished = new Set<string>();
   private scanGeneration = 0;
+  /** Other files for cross-thread facts: a spawner not yet in the workspace is added to it. */
+  private readonly context = {
+    graph: this.graph,
+    peer: (file: string) => {
+      if (!this.workspace.has(file)) {
+        if (!fileExists(file) && !this.documents.get(pathToFileURL(file).href)) return undefined;
+        this.workspace.add(file);
+      }
+      return this.workspace.get(file);
+    },
+  };
   private lastError: string | undefined;
 
   constructor(
@@ -213,7 +224,7 @@ export class Session {
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
       this.refreshTargets(this.graph.update(parsed.sourceFile));
-      const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.graph);
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       if (analysis.errors.length === 0 && this.lastError !== undefined) {
         this.lastError = undefined; // what failed before works now (or was edited away)

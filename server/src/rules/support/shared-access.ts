@@ -5,6 +5,7 @@ import { type Provenance, originKind } from '../../analysis/provenance';
 import type { Related } from '../../analysis/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
+import { ts } from '../../analysis/ts';
 import { READ_SUFFIX } from '../../analysis/locks';
 
 export interface SharedAccess {
@@ -16,12 +17,16 @@ export interface SharedAccess {
 
 /** The access, when it touches shared memory outside any held lock; undefined when it does not or we cannot tell. */
 export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): SharedAccess | undefined {
-  const viewType = builtinName(facts.typeOf(access.target));
-  if (!viewType) return undefined;
-  const isDataView = viewType === 'DataView';
-  if (access.form === 'dataview' ? !isDataView : !TYPED_ARRAYS.has(viewType)) return undefined;
+  const type = facts.typeOf(access.target);
+  const localView = builtinName(type);
+  // An `any` is judged only in a module other threads send memory to: their code says what it is.
+  const untyped = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0 && facts.spawners.length > 0;
+  if (!localView && !untyped) return undefined;
+  if (localView && (access.form === 'dataview' ? localView !== 'DataView' : !TYPED_ARRAYS.has(localView))) return undefined;
   const provenance = facts.provenance.of(access.target);
   if (provenance.state !== 'shared') return undefined;
+  const viewType = localView ?? provenance.view;
+  if (!viewType || (access.form === 'dataview' ? viewType !== 'DataView' : !TYPED_ARRAYS.has(viewType))) return undefined;
   // Declarations tagged @guardedBy are judged by guarded-by-violation, with the lock they name.
   const sym = facts.checker.getSymbolAtLocation(access.target);
   if (sym?.valueDeclaration && hasJsDocTag(sym.valueDeclaration, 'guardedBy')) return undefined;

@@ -5,9 +5,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pc from 'picocolors';
 import { version } from '../../package.json';
 import { applyFixes } from './analysis/apply-edits';
-import { checkPaths, type CheckOptions, type CheckResult } from './analysis/check';
-import { formatConfigProblem } from './config';
+import { checkPaths, mapPaths, type CheckOptions, type CheckResult } from './analysis/check';
+import { formatConfigProblem, type ConfigProblem } from './config';
 import { RULE_METAS } from './rules/index';
+import { formatGraphDot } from './cli/format-graph-dot';
+import { formatGraphJson } from './cli/format-graph-json';
+import { formatGraphMermaid } from './cli/format-graph-mermaid';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatStylish } from './cli/format-stylish';
@@ -22,6 +25,7 @@ const EXIT_TOOL_FAILURE = 2;
 const MAX_FIX_PASSES = 10;
 
 type Format = 'stylish' | 'json' | 'sarif';
+type GraphFormat = 'mermaid' | 'dot' | 'json';
 
 interface CheckFlags {
   format: Format;
@@ -33,13 +37,20 @@ interface CheckFlags {
   color: boolean;
 }
 
+interface GraphFlags {
+  format: GraphFormat;
+  config?: string;
+}
+
+const GRAPH_FORMATTERS = { mermaid: formatGraphMermaid, dot: formatGraphDot, json: formatGraphJson };
+
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a non-negative integer.');
   return Number(value);
 }
 
-function warnConfigProblems(result: CheckResult, cwd: string): void {
-  for (const problem of result.configProblems) {
+function warnConfigProblems(problems: readonly ConfigProblem[], cwd: string): void {
+  for (const problem of problems) {
     process.stderr.write(`fearless: warning: ${formatConfigProblem(problem, cwd)}\n`);
   }
 }
@@ -71,15 +82,19 @@ function usageError(messages: readonly string[]): number {
   return EXIT_USAGE;
 }
 
+/** The engine's options for `--config`; undefined when the file it names is missing. */
+function engineOptions(cwd: string, config: string | undefined): CheckOptions | undefined {
+  // A config file named on the command line is part of the invocation: missing, it is bad usage.
+  if (config !== undefined && !fs.existsSync(path.resolve(cwd, config))) return undefined;
+  return { cwd, ...(config === undefined ? {} : { configFile: config }) };
+}
+
 function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
-  const options: CheckOptions = { cwd, ...(flags.config === undefined ? {} : { configFile: flags.config }) };
-  // A config file named on the command line is part of the invocation: missing, it is bad usage.
-  if (flags.config !== undefined && !fs.existsSync(path.resolve(cwd, flags.config))) {
-    return usageError([`${flags.config}: no such configuration file`]);
-  }
+  const options = engineOptions(cwd, flags.config);
+  if (!options) return usageError([`${flags.config}: no such configuration file`]);
   const first = checkPaths(paths, options);
-  warnConfigProblems(first, cwd);
+  warnConfigProblems(first.configProblems, cwd);
   if (first.usageErrors.length > 0) return usageError(first.usageErrors);
 
   const { result, fixedFiles } = flags.fix
@@ -112,6 +127,18 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   return errors > 0 || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/** The thread map is a picture, not a verdict: whatever it shows, the command succeeds. */
+function runGraph(paths: string[], flags: GraphFlags): number {
+  const cwd = process.cwd();
+  const options = engineOptions(cwd, flags.config);
+  if (!options) return usageError([`${flags.config}: no such configuration file`]);
+  const { map, run } = mapPaths(paths, options);
+  warnConfigProblems(run.configProblems, cwd);
+  if (run.usageErrors.length > 0) return usageError(run.usageErrors);
+  process.stdout.write(GRAPH_FORMATTERS[flags.format](map));
+  return EXIT_OK;
+}
+
 function buildProgram(onExitCode: (code: number) => void): Command {
   const program = new Command('fearless')
     .description('Finds data races, unsafe sends and leaked workers in worker_threads / Web Worker code.')
@@ -132,6 +159,14 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
     .option('--no-color', 'disable colored output')
     .action((paths: string[], flags: CheckFlags) => onExitCode(runCheck(paths, flags)));
+
+  program
+    .command('graph')
+    .description('print the thread map: modules as threads, spawn edges, shared buffers and who touches them')
+    .argument('[paths...]', 'files or folders to map (default: .)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(GRAPH_FORMATTERS)).default('mermaid'))
+    .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
+    .action((paths: string[], flags: GraphFlags) => onExitCode(runGraph(paths, flags)));
 
   return program;
 }

@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainAt, spawnsOf } from './analysis/explain';
-import { fileExists, isSourceFile } from './analysis/files';
+import { isSourceFile } from './analysis/files';
 import { LineIndex } from './analysis/positions';
 import { Workspace } from './analysis/workspace';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
@@ -21,6 +21,7 @@ import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
 import { Session, pathOf } from './lsp/session';
+import { THREAD_MAP_REQUEST, ThreadMapParams, ThreadMaps } from './lsp/thread-map-request';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 
 /** Executed by the server so every client can offer "fix all" as a command. */
@@ -38,6 +39,7 @@ let pushedSettings: Settings = DEFAULT_SETTINGS;
 let folderUris: string[] = [];
 let snippetCompletionsWanted = true;
 const session = new Session(connection, documents, () => canRefreshLenses);
+const threadMaps = new ThreadMaps(connection, session);
 
 async function settingsOf(scopeUri: string | undefined): Promise<Settings> {
   if (!canPullConfiguration) return pushedSettings;
@@ -52,13 +54,19 @@ async function settingsOf(scopeUri: string | undefined): Promise<Settings> {
  * A request handler that honours cancellation: the engine works synchronously, so the request
  * first yields once, letting a `$/cancelRequest` (or a newer edit) that is already on the wire be
  * read; a cancelled request is then answered with RequestCancelled instead of being computed.
+ * A handler that works asynchronously may answer with an error of its own (a ResponseError).
  */
-function request<P, R>(what: string, fallback: R, handler: (params: P, token: CancellationToken) => R) {
-  const guarded = guard(what, fallback, handler);
+function request<P, R>(what: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
   return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
     await new Promise<void>(resolve => setImmediate(resolve));
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${what} cancelled`);
-    return guarded(params, token);
+    try {
+      return await handler(params, token);
+    } catch (e) {
+      if (e instanceof ResponseError) return e;
+      logFailure(what, e);
+      return fallback;
+    }
   };
 }
 
@@ -67,10 +75,14 @@ function guard<A extends unknown[], R>(what: string, fallback: R, handler: (...a
     try {
       return handler(...args);
     } catch (e) {
-      connection.console.error(`Fearless ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      logFailure(what, e);
       return fallback;
     }
   };
+}
+
+function logFailure(what: string, e: unknown): void {
+  connection.console.error(`Fearless ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -124,6 +136,7 @@ async function restart(force: boolean): Promise<void> {
   if (!changed && !force) return;
   session.warnConfigProblems();
   session.rescheduleAll();
+  threadMaps.changed();
   const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
   progress.begin('Fearless', 0, 'Scanning the workspace', false);
   await session.scan(progress);
@@ -133,6 +146,8 @@ documents.onDidOpen(guard('open', undefined, e => session.changed(e.document, 'o
 documents.onDidChangeContent(guard('change', undefined, e => session.changed(e.document, 'change')));
 documents.onDidSave(guard('save', undefined, e => session.changed(e.document, 'save')));
 documents.onDidClose(guard('close', undefined, e => session.closed(e.document)));
+// Closing drops unsaved edits: the disk's text is what the map shows again.
+for (const event of [documents.onDidChangeContent, documents.onDidClose]) event(() => threadMaps.changed());
 
 connection.onDidChangeConfiguration(async change => {
   const pushed = (change.settings as { fearless?: unknown } | undefined)?.fearless;
@@ -152,6 +167,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       restartNeeded = true;
     } else if (isSourceFile(file)) {
       guard('file change', undefined, () => session.fileChangedOnDisk(file, change.type === FileChangeType.Deleted))();
+      threadMaps.changed();
     }
   }
   if (restartNeeded) await restart(true);
@@ -165,7 +181,7 @@ connection.onCodeAction(request('code action', [], (params: CodeActionParams, to
   const at = new Locator(session.textOf);
   const only = params.context.only;
   const refactors = known.analysis.facts && (!only || only.some(k => CREATE_WORKER_KIND.startsWith(k)))
-    ? createWorkerActions(known.analysis.facts, params.range, at, fileExists) : [];
+    ? createWorkerActions(known.analysis.facts, params.range, at, session.files) : [];
   return [...codeActionsFor(file, doc.getText(), known.analysis.findings, params.range, only, at), ...refactors];
 }));
 
@@ -183,7 +199,7 @@ connection.onHover(request('hover', null, (params: HoverParams, token) => {
   const facts = known?.analysis.facts;
   if (!doc || !facts || token.isCancellationRequested) return null;
   const offset = new LineIndex(doc.getText()).offsetAt({ line: params.position.line, column: params.position.character });
-  const explanation = explainAt(facts, offset, fileExists);
+  const explanation = explainAt(facts, offset, session.files);
   return explanation ? { contents: hoverMarkdown(explanation, new Locator(session.textOf)) } : null;
 }));
 
@@ -193,8 +209,11 @@ connection.onCodeLens(request('code lens', [], (params: CodeLensParams, token) =
   const facts = session.current(params.textDocument.uri)?.analysis.facts;
   if (!facts || token.isCancellationRequested) return [];
   const at = new Locator(session.textOf);
-  return [...workerModuleLens(session.graph.spawners(file), at), ...spawnLenses(spawnsOf(facts, fileExists), at)];
+  return [...workerModuleLens(session.graph.spawners(file), at), ...spawnLenses(spawnsOf(facts, session.files), at)];
 }));
+
+connection.onRequest(THREAD_MAP_REQUEST, request('thread map', null, (params: ThreadMapParams | null | undefined, token) =>
+  threadMaps.map(params, token)));
 
 connection.onExecuteCommand(request('fix all', undefined, (params: ExecuteCommandParams) => {
   if (params.command !== APPLY_FIX_ALL_COMMAND) return;

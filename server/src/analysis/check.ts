@@ -3,7 +3,8 @@ import path from 'node:path';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, analyzeFile } from './analyze';
-import { collectFiles, fileExists } from './files';
+import { collectFiles } from './files';
+import { DiskModuleFiles } from './module-files';
 import type { Finding } from './finding';
 import { ThreadGraph } from './thread-graph';
 import { ThreadMap, buildThreadMap } from './thread-map';
@@ -86,5 +87,5 @@ export function analysePaths(paths: string[], options: CheckOptions): AnalysedRu
 export function mapPaths(paths: string[], options: CheckOptions): { map: ThreadMap; run: AnalysedRun } {
   const run = analysePaths(paths, options);
   const facts = run.analysed.flatMap(a => a.analysis.facts ? [a.analysis.facts] : []);
-  return { map: buildThreadMap(facts, run.cwd, fileExists), run };
+  return { map: buildThreadMap(facts, run.cwd, new DiskModuleFiles()), run };
 }

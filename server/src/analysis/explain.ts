@@ -9,6 +9,7 @@ import type { FileFacts } from './file-facts';
 import { JoinStatus, joinOf } from './joins';
 import { OriginKind, originKind } from './provenance';
 import { SpawnSite, spawnSites } from './spawns';
+import type { ModuleFiles } from './module-files';
 import { keyOf } from './locks';
 import { outerParent, skipOuter } from './syntax';
 import type { SpawnRef } from './thread-graph';
@@ -74,16 +75,16 @@ const WORKER_SIDE = new Set(['workerData', 'parentPort']);
 const LISTENERS = new Set(['on', 'once', 'addListener', 'addEventListener']);
 
 /** What to tell about the token at `offset`, if anything. */
-export function explainAt(facts: FileFacts, offset: number, exists: (file: string) => boolean): Explanation | undefined {
+export function explainAt(facts: FileFacts, offset: number, files: ModuleFiles): Explanation | undefined {
   const token = tokenAt(facts.file, offset);
   if (!token) return undefined;
   const spawn = spawnAround(token);
   if (spawn) {
-    const site = spawnSites(facts.file, exists).find(s => s.node === spawn);
+    const site = spawnSites(facts.file, files).find(s => s.node === spawn);
     if (site) return spawnFacts(facts, site);
   }
   if (!ts.isIdentifier(token)) return undefined;
-  const handler = messageHandlerFacts(facts, token, exists);
+  const handler = messageHandlerFacts(facts, token, files);
   if (handler) return handler;
   if (WORKER_SIDE.has(token.text) && facts.role.module === 'worker') {
     return { kind: 'worker-module', name: token.text, spawners: facts.spawners };
@@ -113,7 +114,7 @@ function lockFacts(facts: FileFacts, id: ts.Identifier): LockFacts | undefined {
 }
 
 /** On `on` / `addEventListener` of a `'message'` listener, or on `onmessage`. */
-function messageHandlerFacts(facts: FileFacts, id: ts.Identifier, exists: (file: string) => boolean): MessageHandlerFacts | undefined {
+function messageHandlerFacts(facts: FileFacts, id: ts.Identifier, files: ModuleFiles): MessageHandlerFacts | undefined {
   const access = id.parent;
   if (!ts.isPropertyAccessExpression(access) || access.name !== id) return undefined;
   const call = access.parent;
@@ -127,13 +128,13 @@ function messageHandlerFacts(facts: FileFacts, id: ts.Identifier, exists: (file:
   const sym = ts.isIdentifier(receiver) ? facts.refs.symbolAt(receiver) : undefined;
   const decl = sym?.valueDeclaration;
   const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
-  const site = init && ts.isNewExpression(init) ? spawnSites(facts.file, exists).find(s => s.node === init) : undefined;
+  const site = init && ts.isNewExpression(init) ? spawnSites(facts.file, files).find(s => s.node === init) : undefined;
   return site ? { kind: 'message-handler', from: 'worker', spawners: [], target: site.target } : undefined;
 }
 
 /** Every spawn site of the file with what becomes of it (for code lenses). */
-export function spawnsOf(facts: FileFacts, exists: (file: string) => boolean): SpawnFacts[] {
-  return spawnSites(facts.file, exists).map(site => spawnFacts(facts, site));
+export function spawnsOf(facts: FileFacts, files: ModuleFiles): SpawnFacts[] {
+  return spawnSites(facts.file, files).map(site => spawnFacts(facts, site));
 }
 
 function spawnFacts(facts: FileFacts, { node, target, sends }: SpawnSite): SpawnFacts {

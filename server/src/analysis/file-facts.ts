@@ -12,6 +12,7 @@ import { Runtime, detectRuntime } from './environment';
 import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory-access';
 import { LoopAnalysis } from './loops';
 import { SharingAnalysis } from './sharing';
+import { Crossing, crossingPoints } from './boundaries';
 import type { SpawnRef } from './thread-graph';
 import { CrossFileContext, CrossThreadValues } from './cross-thread';
 
@@ -29,6 +30,7 @@ export class FileFacts {
   private cached: {
     refs?: References; provenance?: ProvenanceAnalysis; role?: ModuleRole; runtime?: Runtime;
     locks?: LockModel; accesses?: MemoryAccess[]; loops?: LoopAnalysis; sharing?: SharingAnalysis; atomics?: AtomicsCall[];
+    boundaries?: Crossing[];
   } = {};
 
   constructor(readonly file: ts.SourceFile, readonly program: ts.Program, private readonly options: FileFactsOptions) {
@@ -79,6 +81,11 @@ export class FileFacts {
 
   get atomicsCalls(): readonly AtomicsCall[] {
     return this.cached.atomics ??= atomicsCalls(this.file);
+  }
+
+  /** Where this file hands values to other threads: messages, `workerData`, pool tasks (see boundaries.ts). */
+  get boundaries(): readonly Crossing[] {
+    return this.cached.boundaries ??= crossingPoints(this.file, this.checker, node => this.threadAt(node));
   }
 
   /** Spawn sites in other files that start this module. */

@@ -13,13 +13,15 @@ export type JoinStatus =
   | { kind: 'never' }
   | { kind: 'handed-off'; at: ts.Node };
 
+/** Ending a worker or a pool: `worker.terminate()`, `pool.destroy()` (Piscina, Tinypool), `pool.terminate()` (workerpool). */
+const TERMINATORS = new Set(['terminate', 'destroy', 'close']);
 const EXIT_LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Uses of a worker that neither join it nor let it go anywhere. */
 const NEUTRAL_METHODS = new Set(['postMessage', 'on', 'once', 'addListener', 'addEventListener', 'off',
   'removeListener', 'removeEventListener', 'ref', 'getHeapSnapshot', 'threadId', 'resourceLimits', 'stdout', 'stderr',
   'stdin', 'performance', 'emit', 'onmessage', 'onerror', 'onmessageerror']);
 
-export function joinOf(facts: FileFacts, spawn: ts.NewExpression): JoinStatus {
+export function joinOf(facts: FileFacts, spawn: ts.Expression): JoinStatus {
   const uses = usesOf(facts, spawn);
   let handedOff: ts.Node | undefined;
   for (const use of uses) {
@@ -31,7 +33,7 @@ export function joinOf(facts: FileFacts, spawn: ts.NewExpression): JoinStatus {
 }
 
 /** The expressions that stand for the worker: the `new` itself, then every read of the variable holding it. */
-function usesOf(facts: FileFacts, spawn: ts.NewExpression): ts.Expression[] {
+function usesOf(facts: FileFacts, spawn: ts.Expression): ts.Expression[] {
   const holder = outerParent(spawn);
   if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) {
     const sym = facts.refs.symbolAt(holder.name);
@@ -46,7 +48,7 @@ function classify(use: ts.Expression): JoinStatus | { kind: 'neutral' } {
     const method = p.name.text;
     const call = p.parent;
     const isCall = ts.isCallExpression(call) && call.expression === p;
-    if (isCall && method === 'terminate') return { kind: 'joined', at: call };
+    if (isCall && TERMINATORS.has(method)) return { kind: 'joined', at: call };
     if (isCall && method === 'unref') return { kind: 'detached', at: call };
     if (isCall && EXIT_LISTENERS.has(method) && isExitEvent(call.arguments[0])) return { kind: 'joined', at: call };
     if (NEUTRAL_METHODS.has(method)) return { kind: 'neutral' };

@@ -1,41 +1,49 @@
 /**
- * Spawn sites: the `new Worker(…)` expressions of a file and the module each one starts. This works
- * on syntax alone (no type checker), so a workspace scan can build the thread graph from every file
- * cheaply. Which `Worker` is meant follows the bindings: `worker_threads`' class, or the global (DOM)
- * `Worker` when nothing else binds the name; another library's `Worker` (threads.js resolves paths
- * relative to the caller) is not ours to judge. A target is resolved only where the code pins it to
- * this file's location (`new URL('./w.js', import.meta.url)`, `path.join(__dirname, 'w.js')`); a
- * bare relative string is resolved against the process's working directory, which we cannot know.
+ * Spawn sites: the expressions of a file that start a thread, and the module each one runs:
+ * `new Worker(…)` of `worker_threads` or the web, `new SharedWorker(…)`, and the pools (`new
+ * Piscina({ filename })`, `new Tinypool({ filename })`, `workerpool.pool(file)`). This works on
+ * syntax alone (no type checker), so a workspace scan can build the thread graph from every file
+ * cheaply. Which class is meant follows the bindings: `worker_threads`' `Worker`, the global (DOM)
+ * `Worker` when nothing else binds the name, a pool imported from its package; another library's
+ * `Worker` (threads.js resolves paths relative to the caller) is not ours to judge.
+ * Module paths: `new URL('./w.js', import.meta.url)` (also `.href`, `fileURLToPath`), `__dirname`
+ * joins and concatenations are pinned to the file; a plain string is resolved, as Node does,
+ * against the working directory, guessed to be the package root. A built name maps back to its
+ * source: `worker.js` → `worker.ts` beside it, or through tsconfig's `outDir` → `rootDir`.
  */
 import path from 'node:path';
 import { ts } from './ts';
+import type { ModuleFiles } from './module-files';
 import { skipOuter } from './syntax';
 import { workerThreadsBindings } from './threads';
 
+export type SpawnKind = 'node' | 'web' | 'shared' | 'pool';
+
 export interface SpawnSite {
-  /** The `new Worker(…)` expression. */
-  node: ts.NewExpression;
-  /** Absolute path of the module the worker runs (a source file when one sits beside the built name). */
+  /** The `new Worker(…)` / `new Piscina(…)` / `workerpool.pool(…)` expression. */
+  node: ts.NewExpression | ts.CallExpression;
+  kind: SpawnKind;
+  /** Absolute path of the module the thread runs (its source when one can be found). */
   target?: string;
   /** Top-level property names of the `workerData` object literal (`...rest` for a spread). */
   sends: string[];
-  /** A Web Worker (the global class), not `worker_threads`'. */
-  web: boolean;
 }
 
 /** Extensions a compiled worker name may have come from, the source first. */
 const SOURCE_FOR = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
 const PATH_JOINERS = new Set(['join', 'resolve']);
+const POOL_CLASSES: Record<string, string> = { Piscina: 'piscina', Tinypool: 'tinypool' };
 
-export function spawnSites(file: ts.SourceFile, exists: (file: string) => boolean): SpawnSite[] {
-  const workerClass = workerClassOf(file);
+export function spawnSites(file: ts.SourceFile, files: ModuleFiles): SpawnSite[] {
+  const classify = spawnClassifier(file);
+  const dir = path.dirname(file.fileName);
   const sites: SpawnSite[] = [];
   const visit = (n: ts.Node): void => {
-    const kind = ts.isNewExpression(n) ? workerClass(skipOuter(n.expression)) : undefined;
-    if (kind && ts.isNewExpression(n)) {
-      const spec = n.arguments?.[0];
-      const written = spec && pinnedPath(spec, path.dirname(file.fileName));
-      sites.push({ node: n, target: written && sourceOf(written, exists), sends: workerDataKeys(n), web: kind === 'web' });
+    const found = (ts.isNewExpression(n) || ts.isCallExpression(n)) ? classify(n) : undefined;
+    if (found) {
+      const written = found.spec && (pinnedPath(found.spec, dir) ?? looseStringPath(found.spec, file.fileName, files));
+      const node = n as ts.NewExpression | ts.CallExpression;
+      sites.push({ node, kind: found.kind, target: written && sourceOf(written, files), sends: found.kind === 'node' ? workerDataKeys(node) : [] });
     }
     ts.forEachChild(n, visit);
   };
@@ -43,7 +51,7 @@ export function spawnSites(file: ts.SourceFile, exists: (file: string) => boolea
   return sites;
 }
 
-function workerDataKeys(spawn: ts.NewExpression): string[] {
+function workerDataKeys(spawn: ts.NewExpression | ts.CallExpression): string[] {
   const options = spawn.arguments?.[1] && skipOuter(spawn.arguments[1]);
   if (!options || !ts.isObjectLiteralExpression(options)) return [];
   for (const p of options.properties) {
@@ -58,19 +66,79 @@ function workerDataKeys(spawn: ts.NewExpression): string[] {
   return [];
 }
 
-/** Which `Worker` a constructor expression names: `worker_threads`' (`node`), the global one (`web`), or neither. */
-function workerClassOf(file: ts.SourceFile): (e: ts.Expression) => 'node' | 'web' | undefined {
+/** What kind of spawn an expression is, and the expression naming its module. */
+function spawnClassifier(file: ts.SourceFile): (n: ts.NewExpression | ts.CallExpression) => { kind: SpawnKind; spec?: ts.Expression } | undefined {
   const { names, namespaces } = workerThreadsBindings(file);
-  const boundElsewhere = declaresName(file, 'Worker') && names.get('Worker') !== 'Worker';
-  return e => {
-    if (ts.isIdentifier(e)) {
-      if (names.get(e.text) === 'Worker') return 'node';
-      return e.text === 'Worker' && !boundElsewhere ? 'web' : undefined;
+  const imports = importedNames(file);
+  const unbound = (name: string): boolean => !declaresName(file, name);
+  return n => {
+    const callee = skipOuter(n.expression);
+    if (ts.isNewExpression(n)) {
+      const first = n.arguments?.[0];
+      if (ts.isIdentifier(callee)) {
+        if (names.get(callee.text) === 'Worker') return { kind: 'node', spec: first };
+        if (callee.text === 'Worker' && unbound('Worker')) return { kind: 'web', spec: first };
+        if (callee.text === 'SharedWorker' && unbound('SharedWorker')) return { kind: 'shared', spec: first };
+        const pool = imports.get(callee.text);
+        if (pool && POOL_CLASSES[pool.name] === pool.module || (pool?.name === 'default' && Object.values(POOL_CLASSES).includes(pool.module))) {
+          return { kind: 'pool', spec: filenameOption(first) };
+        }
+        return undefined;
+      }
+      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text) &&
+          callee.name.text === 'Worker') {
+        return { kind: 'node', spec: first };
+      }
+      return undefined;
     }
-    const qualified = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && namespaces.has(e.expression.text) &&
-      e.name.text === 'Worker';
-    return qualified ? 'node' : undefined;
+    // workerpool.pool(file) / pool(file)
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name !== 'pool') return undefined;
+    let from: { module: string; name: string } | undefined;
+    if (ts.isIdentifier(callee)) from = imports.get(callee.text);
+    else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) from = imports.get(callee.expression.text);
+    return from?.module === 'workerpool' ? { kind: 'pool', spec: n.arguments[0] } : undefined;
   };
+}
+
+/** `{ filename: … }` of a pool's options. */
+function filenameOption(options: ts.Expression | undefined): ts.Expression | undefined {
+  const o = options && skipOuter(options);
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  for (const p of o.properties) {
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'filename') return p.initializer;
+  }
+  return undefined;
+}
+
+/** Local name → the module and exported name it is imported as (`default`, `*` for a namespace). */
+function importedNames(file: ts.SourceFile): Map<string, { module: string; name: string }> {
+  const out = new Map<string, { module: string; name: string }>();
+  for (const stmt of file.statements) {
+    if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) {
+      const module = stmt.moduleSpecifier.text;
+      const clause = stmt.importClause;
+      if (clause?.name) out.set(clause.name.text, { module, name: 'default' });
+      const b = clause?.namedBindings;
+      if (b && ts.isNamespaceImport(b)) out.set(b.name.text, { module, name: '*' });
+      if (b && ts.isNamedImports(b)) for (const el of b.elements) out.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+    } else if (ts.isVariableStatement(stmt)) {
+      for (const d of stmt.declarationList.declarations) {
+        const init = d.initializer && skipOuter(d.initializer);
+        if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
+        const arg = init.arguments[0];
+        if (!arg || !ts.isStringLiteral(arg)) continue;
+        if (ts.isIdentifier(d.name)) out.set(d.name.text, { module: arg.text, name: '*' });
+        else if (ts.isObjectBindingPattern(d.name)) {
+          for (const el of d.name.elements) {
+            const imported = el.propertyName ?? el.name;
+            if (ts.isIdentifier(el.name) && ts.isIdentifier(imported)) out.set(el.name.text, { module: arg.text, name: imported.text });
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Whether the file binds `name` at its top level (an import or a declaration). */
@@ -96,6 +164,8 @@ function declaresName(file: ts.SourceFile, name: string): boolean {
 /** The absolute path a worker specifier names when it is pinned to this file's directory. */
 function pinnedPath(spec: ts.Expression, dir: string): string | undefined {
   const e = skipOuter(spec);
+  // new URL(…).href, url.pathname
+  if (ts.isPropertyAccessExpression(e) && (e.name.text === 'href' || e.name.text === 'pathname')) return pinnedPath(e.expression, dir);
   // new URL('./w.js', import.meta.url)
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') {
     const [rel, base] = e.arguments ?? [];
@@ -138,12 +208,30 @@ function isDirname(e: ts.Expression): boolean {
   return ts.isIdentifier(x) && x.text === '__dirname';
 }
 
-/** A built worker name (`worker.js`) maps back to the source beside it (`worker.ts`) when there is one. */
-function sourceOf(file: string, exists: (file: string) => boolean): string | undefined {
-  const ext = path.extname(file);
-  const stem = ext ? file.slice(0, -ext.length) : file;
-  const candidates = ext === '.ts' || ext === '.mts' || ext === '.cts' || ext === '.tsx'
-    ? [file]
-    : SOURCE_FOR.map(x => stem + x);
-  return candidates.find(exists) ?? file;
+/** `new Worker('./w.js')` in Node: relative to the working directory, guessed as the package root. */
+function looseStringPath(spec: ts.Expression, file: string, files: ModuleFiles): string | undefined {
+  const e = skipOuter(spec);
+  if (!ts.isStringLiteralLike(e) || /^[a-z][a-z0-9+.-]*:/i.test(e.text)) return undefined; // data:, blob:, https:
+  if (path.isAbsolute(e.text)) return e.text;
+  const root = files.packageRoot(file);
+  return root === undefined ? undefined : path.resolve(root, e.text);
+}
+
+/**
+ * The source a worker name stands for: the name itself when it is a source, a source beside a built
+ * name (`worker.js` → `worker.ts`, the TypeScript ESM convention), or the source tsconfig compiles
+ * into that built file (`dist/worker.js` → `src/worker.ts`); the written name when none exists yet.
+ */
+function sourceOf(file: string, files: ModuleFiles): string {
+  const beside = (f: string): string | undefined => {
+    const ext = path.extname(f);
+    const stem = ext ? f.slice(0, -ext.length) : f;
+    const candidates = ext === '.ts' || ext === '.mts' || ext === '.cts' || ext === '.tsx' ? [f] : SOURCE_FOR.map(x => stem + x);
+    return candidates.find(c => files.exists(c));
+  };
+  const direct = beside(file);
+  if (direct && /\.[mc]?tsx?$/.test(direct)) return direct;
+  const built = files.sourceOfBuilt(file);
+  const mapped = built && beside(built);
+  return mapped ?? direct ?? file;
 }

@@ -153,3 +153,8 @@ function scanIndentUnit(text: string): string {
   }
   return ' '.repeat(min === 0 ? 2 : Math.min(min, 8));
 }
+
+/** A property name as written when it is a plain one (`a`, `'a'`, `1`); undefined when computed. */
+export function propertyName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) ? name.text : undefined;
+}

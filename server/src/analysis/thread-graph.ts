@@ -8,7 +8,7 @@
 import { ts } from './ts';
 import { LineIndex } from './positions';
 import { spawnSites } from './spawns';
-import { fileExists } from './files';
+import { DiskModuleFiles, type ModuleFiles } from './module-files';
 
 export interface SpawnRef {
   /** The spawning file. */
@@ -27,12 +27,12 @@ export class ThreadGraph {
   private readonly sitesOf = new Map<string, SpawnRef[]>();
   private readonly spawnersOf = new Map<string, SpawnRef[]>();
 
-  constructor(private readonly exists: (file: string) => boolean = fileExists) {}
+  constructor(private readonly files: ModuleFiles = new DiskModuleFiles()) {}
 
   /** Records a file's spawn sites (replacing what it had); returns the targets whose spawners changed. */
   update(file: ts.SourceFile): Set<string> {
     const index = new LineIndex(file.text);
-    const refs = spawnSites(file, this.exists).flatMap(site => site.target === undefined ? [] : [{
+    const refs = spawnSites(file, this.files).flatMap(site => site.target === undefined ? [] : [{
       file: file.fileName,
       start: site.node.getStart(file),
       end: site.node.end,

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { FileFacts } from './file-facts';
+import type { ModuleFiles } from './module-files';
 import { spawnsOf } from './explain';
 import { isAllocationRoot } from './provenance';
 import type { Touch } from './explain';
@@ -49,7 +50,7 @@ export interface MapBuffer {
  * Builds the map of the modules whose facts are given (one analysis each), rooted at `root`.
  * A module appears when it spawns, is spawned, or allocates or touches shared memory.
  */
-export function buildThreadMap(all: readonly FileFacts[], root: string, exists: (file: string) => boolean): ThreadMap {
+export function buildThreadMap(all: readonly FileFacts[], root: string, files: ModuleFiles): ThreadMap {
   const id = (file: string): string => path.relative(root, file).split(path.sep).join('/');
   const modules = new Map<string, MapModule>();
   const addModule = (facts: FileFacts): void => {
@@ -60,7 +61,7 @@ export function buildThreadMap(all: readonly FileFacts[], root: string, exists: 
 
   const spawns: MapSpawn[] = [];
   for (const facts of all) {
-    for (const s of spawnsOf(facts, exists)) {
+    for (const s of spawnsOf(facts, files)) {
       if (!s.target) continue;
       addModule(facts);
       const target = known.get(s.target);

@@ -67,3 +67,32 @@ export function isPromiseLike(type: ts.Type, checker: ts.TypeChecker): boolean {
   const then = checker.getPropertyOfType(type, 'then');
   return then !== undefined;
 }
+
+/**
+ * Where a declaration comes from, to tell a platform's API from the program's own code: `module` is
+ * the module that declares it (an ambient `declare module 'x'` with any `node:` prefix dropped, else
+ * the package it sits in under `node_modules`, `@types/` dropped); `lib` is the default library file
+ * it sits in (`lib.dom.d.ts`); `builtin` covers both the default libraries and Node's own types.
+ */
+export interface DeclarationOrigin {
+  readonly builtin: boolean;
+  readonly module?: string;
+  readonly lib?: string;
+}
+
+const PACKAGE_DIR = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/;
+
+export function declarationOrigin(decl: ts.Node): DeclarationOrigin {
+  const file = decl.getSourceFile();
+  // Default library files opt out of the default library: that is how the compiler marks them too.
+  const lib = file.hasNoDefaultLib ? file.fileName.slice(Math.max(file.fileName.lastIndexOf('/'), file.fileName.lastIndexOf('\\')) + 1) : undefined;
+  const pkg = PACKAGE_DIR.exec(file.fileName)?.[1].replace(/\\/g, '/');
+  let module = pkg?.replace(/^@types\//, '');
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) {
+      module = n.name.text.replace(/^node:/, '');
+      break;
+    }
+  }
+  return { builtin: lib !== undefined || pkg === '@types/node', module, lib };
+}

@@ -11,8 +11,10 @@ import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserve
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ts } from '../analysis/ts';
 import { FileAnalysis, analyzeFile } from '../analysis/analyze';
+import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
 import { ThreadGraph } from '../analysis/thread-graph';
+import { DiskModuleFiles } from '../analysis/module-files';
 import { Workspace } from '../analysis/workspace';
 import { formatConfigProblem } from '../config';
 import { Locator, toDiagnostic } from './convert';
@@ -30,7 +32,9 @@ export const STATUS_NOTIFICATION = 'fearless/status';
 
 export class Session {
   workspace = new Workspace();
-  readonly graph = new ThreadGraph();
+  /** Files on disk as spawn sites resolve them (also what hover, lens and actions use). */
+  readonly files = new DiskModuleFiles();
+  readonly graph = new ThreadGraph(this.files);
   readonly folders = new Folders();
   private readonly results = new Map<string, Analysed>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -210,13 +214,27 @@ export class Session {
     return result;
   }
 
+  /**
+   * The facts of a file as the user sees it, for views of the whole workspace (the thread map): the
+   * open document's current analysis, else an analysis of the disk's text that is not published.
+   */
+  factsOf(file: string): FileFacts | undefined {
+    const uri = pathToFileURL(file).href;
+    return this.documents.get(uri) ? this.current(uri)?.analysis.facts : this.analyseOnDisk(file)?.facts;
+  }
+
   private analyseClosed(file: string): void {
-    const folder = this.folders.of(file);
-    if (!folder.settings.enable) return;
-    if (!this.workspace.has(file)) this.workspace.add(file);
-    const analysis = this.analyse(file, folder);
+    const analysis = this.analyseOnDisk(file);
+    if (!analysis) return;
     this.closedPublished.add(file);
     this.publish(pathToFileURL(file).href, undefined, analysis);
+  }
+
+  private analyseOnDisk(file: string): FileAnalysis | undefined {
+    const folder = this.folders.of(file);
+    if (!folder.settings.enable) return undefined;
+    if (!this.workspace.has(file)) this.workspace.add(file);
+    return this.analyse(file, folder);
   }
 
   private analyse(file: string, folder: Folder): FileAnalysis {

@@ -9,6 +9,7 @@ import { CodeAction, CodeActionKind, Range } from 'vscode-languageserver/node';
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import { spawnSites } from '../analysis/spawns';
+import type { ModuleFiles } from '../analysis/module-files';
 import { outerParent } from '../analysis/syntax';
 import { snippetByPrefix } from '../snippets/library';
 import { expandSnippet } from '../snippets/snippet-syntax';
@@ -16,15 +17,15 @@ import type { Locator } from './convert';
 
 export const CREATE_WORKER_KIND = `${CodeActionKind.Refactor}.fearless.createWorker`;
 
-export function createWorkerActions(facts: FileFacts, range: Range, at: Locator, exists: (file: string) => boolean): CodeAction[] {
+export function createWorkerActions(facts: FileFacts, range: Range, at: Locator, files: ModuleFiles): CodeAction[] {
   const file = facts.file.fileName;
   const actions: CodeAction[] = [];
-  for (const site of spawnSites(facts.file, exists)) {
-    if (!site.target || exists(site.target)) continue;
+  for (const site of spawnSites(facts.file, files)) {
+    if (!site.target || files.exists(site.target) || (site.kind !== 'node' && site.kind !== 'web')) continue;
     const span = at.range({ file, start: site.node.getStart(), end: site.node.end });
     if (span.end.line < range.start.line || span.start.line > range.end.line) continue;
     const target = sourceNameFor(file, site.target);
-    const twin = snippetByPrefix(target, site.web ? 'worker-web' : postsTo(facts, site.node) ? 'worker-main' : 'worker-task');
+    const twin = snippetByPrefix(target, site.kind === 'web' ? 'worker-web' : postsTo(facts, site.node) ? 'worker-main' : 'worker-task');
     if (!twin) continue;
     const uri = pathToFileURL(target).href;
     actions.push({
@@ -53,7 +54,7 @@ function sourceNameFor(spawner: string, target: string): string {
 }
 
 /** Whether the spawner posts messages to the worker it holds (so the worker needs a message loop). */
-function postsTo(facts: FileFacts, spawn: ts.NewExpression): boolean {
+function postsTo(facts: FileFacts, spawn: ts.Expression): boolean {
   const holder = outerParent(spawn);
   if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;
   const sym = facts.refs.symbolAt(holder.name);

@@ -1,0 +1,284 @@
+/**
+ * What structured cloning, the copy that `postMessage`, `workerData` and pool tasks make, does to a
+ * value, read from its TypeScript type: it throws a DataCloneError on a function, a symbol, a Promise,
+ * a weak collection or a DOM node; it copies a class instance's own data fields into a plain object,
+ * dropping the prototype (methods, accessors) and the `#private` fields; and it can only move a
+ * `MessagePort`, which must then be in the transfer list.
+ *
+ * Object and array literals are followed by their syntax, so each problem is placed at the property
+ * or element that holds it; below that, the type is followed through own properties, arrays, tuples,
+ * unions, index signatures and `Map` / `Set` contents, to a bounded depth and never into the same type
+ * twice, so recursive types end. `any`, `unknown` and type parameters say nothing: unknown is silence.
+ */
+import { ts } from './ts';
+import { propertyName, skipOuter } from './syntax';
+import { declarationOrigin } from './types';
+
+export type NotCloneable = 'function' | 'symbol' | 'Promise' | 'WeakMap' | 'WeakSet' | 'WeakRef' | 'FinalizationRegistry' | 'DOM node';
+
+/** What a class instance loses on the way: its prototype's members and its `#private` fields. */
+export interface LostMembers {
+  readonly methods: readonly string[];
+  readonly accessors: readonly string[];
+  readonly privateFields: readonly string[];
+  /** Whether its data fields are all public (so `{ ...x }` copies exactly what the clone carries), and there is one. */
+  readonly publicDataOnly: boolean;
+}
+
+export type CloneIssue =
+  | { readonly kind: 'not-cloneable'; readonly what: NotCloneable }
+  | { readonly kind: 'loses-prototype'; readonly className: string; readonly lost: LostMembers }
+  | { readonly kind: 'port' };
+
+/** One step from a value to a part of it. */
+export type CloneStep =
+  | { readonly kind: 'property'; readonly name: string }
+  /** An array or tuple element; `index` when it is known (a tuple, an array literal). */
+  | { readonly kind: 'element'; readonly index?: number }
+  /** A value under an index signature (`Record<string, T>`). */
+  | { readonly kind: 'index' }
+  | { readonly kind: 'map-key' }
+  | { readonly kind: 'map-value' }
+  | { readonly kind: 'set-element' };
+
+export interface CloneFinding {
+  readonly issue: CloneIssue;
+  /** Where the reader sees it: the payload, or the property / element of a literal in it that holds the problem. */
+  readonly at: ts.Node;
+  /** The expression whose type holds the problem; undefined for a method or getter written in a literal. */
+  readonly value: ts.Expression | undefined;
+  /** From the payload to the problem: through the literals, then through `value`'s type. */
+  readonly steps: readonly CloneStep[];
+  /** How many of the last `steps` lead from `value` to the problem (0: `value` is the problem itself). */
+  readonly depthInValue: number;
+}
+
+/** Type steps followed below a literal's leaf, and types visited per leaf, at most. */
+const MAX_DEPTH = 6;
+const MAX_TYPES = 256;
+const FUNCTION_TYPES = new Set(['Function', 'CallableFunction', 'NewableFunction']);
+const NOT_CLONEABLE = new Set<NotCloneable>(['Promise', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry']);
+const MAPS = new Set(['Map', 'ReadonlyMap']);
+const SETS = new Set(['Set', 'ReadonlySet']);
+/** How the compiler names members that structured clone never copies: `#private` ones and symbol-keyed ones. */
+const PRIVATE_NAME = /^__#\d+@/;
+const SYMBOL_KEY = '__@';
+
+const cache = new WeakMap<ts.Expression, readonly CloneFinding[]>();
+
+/** The problems structured clone meets in `payload`, each with where it sits. */
+export function structuredCloneIssues(payload: ts.Expression, checker: ts.TypeChecker): readonly CloneFinding[] {
+  let found = cache.get(payload);
+  if (!found) cache.set(payload, found = new PayloadWalk(checker).run(payload));
+  return found;
+}
+
+/** The problems of one leaf expression's type: its types seen, and the budget left. */
+interface Leaf {
+  readonly at: ts.Node;
+  readonly value: ts.Expression | undefined;
+  readonly steps: readonly CloneStep[];
+  readonly seen: Set<ts.Type>;
+  budget: number;
+}
+
+class PayloadWalk {
+  private readonly out: CloneFinding[] = [];
+
+  constructor(private readonly checker: ts.TypeChecker) {}
+
+  run(payload: ts.Expression): CloneFinding[] {
+    this.expression(payload, [], payload);
+    return this.out;
+  }
+
+  /** A value as written: literals by their parts, anything else by its type. */
+  private expression(expr: ts.Expression, steps: readonly CloneStep[], at: ts.Node): void {
+    const e = skipOuter(expr);
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const p of e.properties) this.property(p, steps);
+    } else if (ts.isArrayLiteralExpression(e)) {
+      e.elements.forEach((el, index) => {
+        if (ts.isSpreadElement(el)) {
+          const iterated = this.checker.getTypeAtLocation(el.expression);
+          this.type(iterated, [], this.leaf(el, el.expression, steps), 'elements');
+        } else if (!ts.isOmittedExpression(el)) {
+          this.expression(el, [...steps, { kind: 'element', index }], el);
+        }
+      });
+    } else {
+      this.type(this.checker.getTypeAtLocation(e), [], this.leaf(at, expr, steps), 'value');
+    }
+  }
+
+  private property(p: ts.ObjectLiteralElementLike, steps: readonly CloneStep[]): void {
+    if (ts.isSpreadAssignment(p)) {
+      // A spread copies own properties only: the spread value's class does not travel, its fields do.
+      this.type(this.checker.getTypeAtLocation(p.expression), [], this.leaf(p, p.expression, steps), 'own-properties');
+      return;
+    }
+    // A computed key is a symbol (never cloned) or a string we cannot read.
+    const name = p.name && propertyName(p.name);
+    if (name === undefined) return;
+    const inner: CloneStep[] = [...steps, { kind: 'property', name }];
+    if (ts.isPropertyAssignment(p)) {
+      this.expression(p.initializer, inner, p);
+    } else if (ts.isShorthandPropertyAssignment(p)) {
+      this.type(this.checker.getTypeAtLocation(p.name), [], this.leaf(p, p.name, inner), 'value');
+    } else if (ts.isMethodDeclaration(p)) {
+      this.out.push({ issue: { kind: 'not-cloneable', what: 'function' }, at: p, value: undefined, steps: inner, depthInValue: 0 });
+    } else if (ts.isGetAccessorDeclaration(p)) {
+      // The clone reads a getter written in the literal: its value is what travels.
+      const sym = this.checker.getSymbolAtLocation(p.name);
+      if (sym) this.type(this.checker.getTypeOfSymbol(sym), [], this.leaf(p, undefined, inner), 'value');
+    }
+  }
+
+  private leaf(at: ts.Node, value: ts.Expression | undefined, steps: readonly CloneStep[]): Leaf {
+    return { at, value, steps, seen: new Set(), budget: MAX_TYPES };
+  }
+
+  private report(leaf: Leaf, rel: readonly CloneStep[], issue: CloneIssue): void {
+    this.out.push({ issue, at: leaf.at, value: leaf.value, steps: [...leaf.steps, ...rel], depthInValue: rel.length });
+  }
+
+  /**
+   * What `type` holds, `rel` steps below the leaf. `as` says how the value is copied: as a `value`, as
+   * the `own-properties` of a spread, or as the `elements` of an array spread.
+   */
+  private type(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf, as: 'value' | 'own-properties' | 'elements'): void {
+    if (rel.length > MAX_DEPTH || leaf.budget <= 0) return;
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Instantiable)) return;
+    if (type.isUnion()) {
+      for (const t of type.types) this.type(t, rel, leaf, as);
+      return;
+    }
+    if (type.flags & ts.TypeFlags.ESSymbolLike) {
+      if (as === 'value') this.report(leaf, rel, { kind: 'not-cloneable', what: 'symbol' });
+      return;
+    }
+    if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) return;
+    if (leaf.seen.has(type)) return;
+    leaf.seen.add(type);
+    leaf.budget--;
+    if (as === 'elements') {
+      const element = this.iteratedType(type);
+      if (element) this.type(element, [{ kind: 'element' }], leaf, 'value');
+      return;
+    }
+    if (as === 'value' && (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0)) {
+      this.report(leaf, rel, { kind: 'not-cloneable', what: 'function' });
+      return;
+    }
+    const args = typeArguments(type, this.checker);
+    if (this.checker.isTupleType(type)) {
+      args.forEach((t, index) => this.type(t, [...rel, { kind: 'element', index }], leaf, 'value'));
+      return;
+    }
+    if (this.checker.isArrayType(type)) {
+      if (args[0]) this.type(args[0], [...rel, { kind: 'element' }], leaf, 'value');
+      return;
+    }
+    const sym = type.getSymbol();
+    const decl = sym?.declarations?.[0];
+    if (sym && decl && (ts.isInterfaceDeclaration(decl) || ts.isClassDeclaration(decl)) && declarationOrigin(decl).builtin) {
+      this.builtin(type, sym.getName(), args, rel, leaf, as);
+      return;
+    }
+    if (as === 'value' && sym && decl && ts.isClassLike(decl)) {
+      const lost = lostMembers(type, this.checker);
+      if (lost) this.report(leaf, rel, { kind: 'loses-prototype', className: sym.getName(), lost });
+    }
+    this.members(type, rel, leaf);
+  }
+
+  /** A platform type, judged by name: what throws, what holds values to follow, what must be moved. */
+  private builtin(type: ts.Type, name: string, args: readonly ts.Type[], rel: readonly CloneStep[], leaf: Leaf, as: string): void {
+    if (as !== 'value') return;
+    if (FUNCTION_TYPES.has(name)) this.report(leaf, rel, { kind: 'not-cloneable', what: 'function' });
+    else if (NOT_CLONEABLE.has(name as NotCloneable)) this.report(leaf, rel, { kind: 'not-cloneable', what: name as NotCloneable });
+    else if (name === 'MessagePort') this.report(leaf, rel, { kind: 'port' });
+    else if (isDomNode(type, this.checker)) this.report(leaf, rel, { kind: 'not-cloneable', what: 'DOM node' });
+    else if (MAPS.has(name) && args.length === 2) {
+      this.type(args[0], [...rel, { kind: 'map-key' }], leaf, 'value');
+      this.type(args[1], [...rel, { kind: 'map-value' }], leaf, 'value');
+    } else if (SETS.has(name) && args.length === 1) {
+      this.type(args[0], [...rel, { kind: 'set-element' }], leaf, 'value');
+    }
+  }
+
+  /** The own properties the clone copies, and the values under index signatures. */
+  private members(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf): void {
+    for (const prop of this.checker.getPropertiesOfType(type)) {
+      const name = prop.getName();
+      if (PRIVATE_NAME.test(name) || name.startsWith(SYMBOL_KEY)) continue;
+      const inner: CloneStep[] = [...rel, { kind: 'property', name }];
+      const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+      if (decl && isPrototypeShaped(decl)) {
+        // Written in an object literal, a method is an own property; in a class it is the prototype's
+        // (send-loses-prototype); in an interface it may be either, so it says nothing.
+        if (!ts.isObjectLiteralExpression(decl.parent)) continue;
+        if (ts.isMethodDeclaration(decl)) {
+          this.report(leaf, inner, { kind: 'not-cloneable', what: 'function' });
+          continue;
+        }
+        if (!ts.isGetAccessorDeclaration(decl)) continue;
+      }
+      this.type(this.checker.getTypeOfSymbol(prop), inner, leaf, 'value');
+    }
+    for (const info of this.checker.getIndexInfosOfType(type)) this.type(info.type, [...rel, { kind: 'index' }], leaf, 'value');
+  }
+
+  /** The element type of an array or tuple that a spread iterates; undefined for other iterables. */
+  private iteratedType(type: ts.Type): ts.Type | undefined {
+    if (!this.checker.isArrayType(type) && !this.checker.isTupleType(type)) return undefined;
+    return this.checker.getIndexTypeOfType(type, ts.IndexKind.Number);
+  }
+}
+
+function isPrototypeShaped(decl: ts.Declaration): boolean {
+  return ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl) || ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl);
+}
+
+function typeArguments(type: ts.Type, checker: ts.TypeChecker): readonly ts.Type[] {
+  return (type.flags & ts.TypeFlags.Object) && ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)
+    ? checker.getTypeArguments(type as ts.TypeReference) : [];
+}
+
+/** A DOM `Node` (an element, a document, a text node…): it has the DOM's `nodeType`. */
+function isDomNode(type: ts.Type, checker: ts.TypeChecker): boolean {
+  const decl = checker.getPropertyOfType(type, 'nodeType')?.valueDeclaration;
+  const owner = decl?.parent;
+  return owner !== undefined && ts.isInterfaceDeclaration(owner) && owner.name.text === 'Node' && declarationOrigin(owner).lib !== undefined;
+}
+
+/**
+ * What an instance of a class of the program (or of a library, not the platform) loses when cloned:
+ * undefined when it loses nothing, having only data fields.
+ */
+function lostMembers(type: ts.Type, checker: ts.TypeChecker): LostMembers | undefined {
+  const methods: string[] = [];
+  const accessors: string[] = [];
+  const privateFields: string[] = [];
+  let dataFields = 0;
+  let hiddenFields = false;
+  for (const prop of checker.getPropertiesOfType(type)) {
+    const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+    // A constructor's parameter property (`constructor(readonly ms: number)`) is a data field of its class.
+    const owner = decl && (ts.isParameter(decl) ? decl.parent.parent : decl.parent);
+    if (!decl || !owner || !ts.isClassLike(owner) || declarationOrigin(decl).builtin) continue;
+    const name = (decl as ts.NamedDeclaration).name?.getText() ?? prop.getName();
+    if (PRIVATE_NAME.test(prop.getName())) privateFields.push(name);
+    else if (ts.isMethodDeclaration(decl)) methods.push(name);
+    else if (ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) {
+      if (!accessors.includes(name)) accessors.push(name);
+    } else {
+      dataFields++;
+      const flags = ts.getCombinedModifierFlags(decl);
+      if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) hiddenFields = true;
+    }
+  }
+  if (methods.length + accessors.length + privateFields.length === 0) return undefined;
+  const publicDataOnly = dataFields > 0 && !hiddenFields && accessors.length === 0 && privateFields.length === 0;
+  return { methods, accessors, privateFields, publicDataOnly };
+}

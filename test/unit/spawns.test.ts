@@ -1,0 +1,83 @@
+/** Which module each spawn site starts: every spawn form and path form, resolved against real files. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ts } from '../../server/src/analysis/ts';
+import { DiskModuleFiles } from '../../server/src/analysis/module-files';
+import { spawnSites } from '../../server/src/analysis/spawns';
+
+describe('spawn sites', () => {
+  let dir: string;
+  const write = (rel: string, text = 'export {};\n'): string => {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const sites = (rel: string, text: string) => {
+    const file = write(rel, text);
+    return spawnSites(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true), new DiskModuleFiles())
+      .map(s => ({ kind: s.kind, target: s.target && path.relative(dir, s.target) }));
+  };
+
+  before(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-spawns-')));
+    write('package.json', '{ "type": "module" }');
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { outDir: 'dist', rootDir: 'src' }, include: ['src'] }));
+    for (const f of ['src/w.ts', 'src/workers/pool-task.ts', 'src/plain.ts', 'src/legacy.js']) write(f);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('pins worker_threads paths to the file, mapping built names to sources', () => {
+    const text = `import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+new Worker(new URL('./w.js', import.meta.url));
+new Worker(new URL('./w.js', import.meta.url).href);
+new Worker(fileURLToPath(new URL('./w.js', import.meta.url)));
+new Worker(path.join(__dirname, 'w.js'));
+new Worker(path.resolve(__dirname, 'workers', 'pool-task.js'));
+new Worker(__dirname + '/legacy.js');
+new Worker(\`\${__dirname}/missing.js\`);
+`;
+    assert.deepEqual(sites('src/main.ts', text), [
+      { kind: 'node', target: 'src/w.ts' },
+      { kind: 'node', target: 'src/w.ts' },
+      { kind: 'node', target: 'src/w.ts' },
+      { kind: 'node', target: 'src/w.ts' },
+      { kind: 'node', target: 'src/workers/pool-task.ts' },
+      { kind: 'node', target: 'src/legacy.js' },
+      { kind: 'node', target: 'src/missing.js' },
+    ]);
+  });
+
+  it('resolves a plain string against the package root, through outDir to rootDir', () => {
+    const text = `import { Worker } from 'worker_threads';\nnew Worker('./dist/plain.js');\nnew Worker('data:text/javascript,1');\n`;
+    assert.deepEqual(sites('src/cli.ts', text), [
+      { kind: 'node', target: 'src/plain.ts' },
+      { kind: 'node', target: undefined },
+    ]);
+  });
+
+  it('knows the web Worker, SharedWorker, and the pools; not another library\'s Worker', () => {
+    const web = `new Worker(new URL('./w.js', import.meta.url), { type: 'module' });\nnew SharedWorker(new URL('./w.js', import.meta.url));\n`;
+    assert.deepEqual(sites('src/page.ts', web), [{ kind: 'web', target: 'src/w.ts' }, { kind: 'shared', target: 'src/w.ts' }]);
+
+    const pools = `import Piscina from 'piscina';
+import { Tinypool } from 'tinypool';
+import workerpool from 'workerpool';
+new Piscina({ filename: new URL('./workers/pool-task.js', import.meta.url).href });
+new Tinypool({ filename: new URL('./w.js', import.meta.url).href });
+workerpool.pool(new URL('./w.js', import.meta.url).pathname);
+`;
+    assert.deepEqual(sites('src/pools.ts', pools), [
+      { kind: 'pool', target: 'src/workers/pool-task.ts' },
+      { kind: 'pool', target: 'src/w.ts' },
+      { kind: 'pool', target: 'src/w.ts' },
+    ]);
+
+    const other = `import { Worker } from 'threads';\nnew Worker('./w.js');\nclass Piscina {}\nnew Piscina();\n`;
+    assert.deepEqual(sites('src/other.ts', other), []);
+  });
+});

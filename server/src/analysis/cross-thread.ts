@@ -26,8 +26,8 @@ export interface CrossFileContext {
   peer(file: string): Peer | undefined;
 }
 
-/** How a value arrives from the spawning thread. */
-type Channel = 'workerData' | 'message' | 'message-event';
+/** How a value arrives from the spawning thread: `task` is a pool task's argument (`pool.run(x)`). */
+type Channel = 'workerData' | 'message' | 'message-event' | 'task';
 
 interface CrossPath {
   channel: Channel;
@@ -79,10 +79,11 @@ export class CrossThreadValues implements ExternalValues {
     return sent.length > 0 && sent.every(p => p.state === 'unshared') ? { state: 'unshared', roots: new Set() } : undefined;
   }
 
-  /** The expressions the spawner sends along `channel`: the `workerData` option, or what it posts. */
-  private payloads(spawn: ts.NewExpression, channel: Channel, refs: References): ts.Expression[] {
+  /** The expressions the spawner sends along `channel`: the `workerData` option, what it posts, its tasks. */
+  private payloads(spawn: ts.Expression, channel: Channel, refs: References): ts.Expression[] {
     if (channel === 'workerData') {
-      const options = spawn.arguments?.[1] && skipOuter(spawn.arguments[1]);
+      const args = ts.isNewExpression(spawn) ? spawn.arguments : undefined;
+      const options = args?.[1] && skipOuter(args[1]);
       const value = options && ts.isObjectLiteralExpression(options) ? propertyOfLiteral(options, 'workerData') : undefined;
       return value ? [value] : [];
     }
@@ -90,10 +91,11 @@ export class CrossThreadValues implements ExternalValues {
     if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return [];
     const sym = refs.symbolAt(holder.name);
     if (!sym) return [];
+    const method = channel === 'task' ? 'run' : 'postMessage';
     return refs.of(sym).flatMap(ref => {
       const access = ref.parent;
       const call = access.parent;
-      return ts.isPropertyAccessExpression(access) && access.expression === ref && access.name.text === 'postMessage' &&
+      return ts.isPropertyAccessExpression(access) && access.expression === ref && access.name.text === method &&
         ts.isCallExpression(call) && call.expression === access && call.arguments[0] ? [call.arguments[0]] : [];
     });
   }
@@ -221,7 +223,9 @@ function isWorkerThreadsImport(sym: ts.Symbol, exported: string): boolean {
  */
 function messageParameter(param: ts.ParameterDeclaration, checker: ts.TypeChecker): CrossPath | undefined {
   const fn = param.parent;
-  if (fn.parameters[0] !== param || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  if (fn.parameters[0] !== param) return undefined;
+  if (isPoolTask(fn)) return { channel: 'task', path: [] };
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
   const p = outerParent(fn);
   if (ts.isCallExpression(p) && p.arguments[1] === fn && isMessageEvent(p.arguments[0])) {
     const callee = skipOuter(p.expression);
@@ -242,6 +246,27 @@ function messageParameter(param: ts.ParameterDeclaration, checker: ts.TypeChecke
   return undefined;
 }
 
+/**
+ * A pool's task function: what the module exports as default (`export default function (task)`,
+ * `export default (task) => …`, `module.exports = (task) => …`); Piscina and Tinypool call it with
+ * the argument of `pool.run(x)`.
+ */
+function isPoolTask(fn: ts.SignatureDeclaration): boolean {
+  if (ts.isFunctionDeclaration(fn)) {
+    const flags = ts.getCombinedModifierFlags(fn);
+    return (flags & ts.ModifierFlags.Export) !== 0 && (flags & ts.ModifierFlags.Default) !== 0;
+  }
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const p = outerParent(fn);
+  if (ts.isExportAssignment(p)) return true; // `export default …` and `export = …`
+  if (ts.isBinaryExpression(p) && p.right === fn && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const target = skipOuter(p.left);
+    return ts.isPropertyAccessExpression(target) && target.name.text === 'exports' && ts.isIdentifier(target.expression) &&
+      target.expression.text === 'module';
+  }
+  return false;
+}
+
 function isMessageEvent(e: ts.Expression | undefined): boolean {
   const x = e && skipOuter(e);
   return !!x && ts.isStringLiteralLike(x) && x.text === 'message';
@@ -259,12 +284,12 @@ function isSelf(e: ts.Expression): boolean {
   return (ts.isIdentifier(e) && (e.text === 'self' || e.text === 'globalThis'));
 }
 
-/** The `new Worker(…)` a spawn reference points at, in the spawner's current text. */
-function spawnAt(file: ts.SourceFile, site: SpawnRef): ts.NewExpression | undefined {
-  let found: ts.NewExpression | undefined;
+/** The spawn expression a spawn reference points at, in the spawner's current text. */
+function spawnAt(file: ts.SourceFile, site: SpawnRef): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
   const visit = (n: ts.Node): void => {
     if (found || n.end < site.start || n.pos > site.end) return;
-    if (ts.isNewExpression(n) && n.getStart(file) === site.start && n.end === site.end) found = n;
+    if ((ts.isNewExpression(n) || ts.isCallExpression(n)) && n.getStart(file) === site.start && n.end === site.end) found = n;
     else ts.forEachChild(n, visit);
   };
   visit(file);

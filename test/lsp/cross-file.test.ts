@@ -169,3 +169,44 @@ parentPort?.on('message', (m) => parentPort?.postMessage(m));
     assert.match(await hover('echo.ts', 2, 13), /receives what the spawner posts: spawned by pool\.ts:13/);
   });
 });
+
+describe('language server cross-thread provenance', () => {
+  let client: TestClient;
+  const MAIN = (buffer: string) => `import { Worker } from 'node:worker_threads';
+
+export function start(): Worker {
+  const state = new Int32Array(new ${buffer}(8));
+  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  worker.on('error', (err) => console.error(err));
+  worker.postMessage({ state });
+  return worker;
+}
+`;
+  const WORKER = `import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', ({ state }: { state: Int32Array }) => {
+  state[0] += 1;
+});
+`;
+  before(async () => {
+    client = await TestClient.start({ files: { 'package.json': '{ "type": "module" }', 'main.ts': MAIN('SharedArrayBuffer'), 'worker.ts': WORKER } });
+  });
+  after(() => client.stop());
+
+  it('flags the worker by what main.ts sends, and judges it again when that changes', async () => {
+    await client.open('main.ts');
+    await client.open('worker.ts');
+    const shared = await client.waitFor('the worker write flagged', () => {
+      const p = client.latest('worker.ts');
+      return p?.diagnostics.some(d => d.code === 'unsynchronized-shared-write') ? p : undefined;
+    });
+    const [d] = shared.diagnostics;
+    assert.equal(d.range.start.line, 3);
+    assert.equal(d.relatedInformation?.[0].location.uri, client.uri('main.ts'), 'points at the allocation in main.ts');
+
+    const before = client.published.length;
+    await client.change('main.ts', MAIN('ArrayBuffer'));
+    await client.waitFor('the worker judged again: nothing shared any more', () =>
+      client.published.slice(before).find(p => p.uri === client.uri('worker.ts') && p.diagnostics.length === 0));
+  });
+});

@@ -41,6 +41,8 @@ export class Session {
   /** Closed files whose diagnostics we published (run mode `workspace`), to clear when that stops. */
   private readonly closedPublished = new Set<string>();
   private scanGeneration = 0;
+  /** The text each file was last analysed with. */
+  private readonly analysedText = new Map<string, string>();
   /** Other files for cross-thread facts: a spawner not yet in the workspace is added to it. */
   private readonly context = {
     graph: this.graph,
@@ -241,7 +243,14 @@ export class Session {
     try {
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
-      this.refreshTargets(this.graph.update(parsed.sourceFile));
+      const changedTargets = this.graph.update(parsed.sourceFile);
+      // What a worker receives comes from its spawner's text: any edit of a spawner re-judges its
+      // workers, not only one that moves a spawn (once per new text, so spawn cycles settle).
+      if (this.analysedText.get(file) !== parsed.sourceFile.text) {
+        this.analysedText.set(file, parsed.sourceFile.text);
+        for (const target of this.graph.targets(file)) changedTargets.add(target);
+      }
+      this.refreshTargets(changedTargets);
       const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       if (analysis.errors.length === 0 && this.lastError !== undefined) {

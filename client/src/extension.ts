@@ -1,13 +1,14 @@
 /**
  * The VS Code side: starts the bundled language server, gives it the `fearless.*` settings, and
- * adds what only the editor can do: commands, the status-bar item, and opening the places the
- * server's code lenses name.
+ * adds what only the editor can do: commands, the status-bar item, opening the places the server's
+ * code lenses name, and the thread map's webview.
  */
 import path from 'node:path';
 import {
   ExtensionContext, Position, Range, StatusBarAlignment, StatusBarItem, ThemeColor, Uri, commands, window,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { THREAD_MAP_CHANGED_NOTIFICATION, ThreadMapPanel } from './thread-map/panel';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 /** Must match the server's names (server/src/server.ts, server/src/lsp/session.ts). */
@@ -43,8 +44,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = newClient;
   context.subscriptions.push(
     newClient.onNotification(STATUS_NOTIFICATION, (s: Status) => showStatus(status, s)),
+    newClient.onNotification(THREAD_MAP_CHANGED_NOTIFICATION, () => ThreadMapPanel.changed()),
     newClient.onDidChangeState(e => {
       if (e.newState === State.Stopped) showStatus(status, { state: 'error', text: 'server stopped' });
+      // A restarted server knows of no map drawn: the panel asks again.
+      if (e.newState === State.Running) ThreadMapPanel.changed();
     }),
     commands.registerCommand('fearless.fixAll', async () => {
       const editor = window.activeTextEditor;
@@ -58,6 +62,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       await newClient.restart();
     }),
     commands.registerCommand('fearless.showOutput', () => newClient.outputChannel.show(true)),
+    commands.registerCommand('fearless.showThreadMap', () => ThreadMapPanel.show(newClient)),
     commands.registerCommand('fearless.openLocation', async (uri: string, range: { start: Position; end: Position }) => {
       await window.showTextDocument(Uri.parse(uri), {
         selection: new Range(range.start.line, range.start.character, range.end.line, range.end.character),

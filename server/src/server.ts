@@ -39,7 +39,12 @@ let pushedSettings: Settings = DEFAULT_SETTINGS;
 let folderUris: string[] = [];
 let snippetCompletionsWanted = true;
 const session = new Session(connection, documents, () => canRefreshLenses);
-const threadMaps = new ThreadMaps(connection, session);
+let foldersKnown!: () => void;
+/** Settled once the first `restart` has read the workspace folders: what whole-workspace answers wait for. */
+const foldersReady = new Promise<void>(resolve => {
+  foldersKnown = resolve;
+});
+const threadMaps = new ThreadMaps(connection, session, foldersReady);
 
 async function settingsOf(scopeUri: string | undefined): Promise<Settings> {
   if (!canPullConfiguration) return pushedSettings;
@@ -133,6 +138,7 @@ connection.onInitialized(async () => {
  */
 async function restart(force: boolean): Promise<void> {
   const changed = await session.folders.set(folderUris, settingsOf);
+  foldersKnown();
   if (!changed && !force) return;
   session.warnConfigProblems();
   session.rescheduleAll();

@@ -1,7 +1,7 @@
 /**
  * The extension as a user meets it: the VSIX installed into VS Code (code-server), its workbench
- * driven in headless chromium on a copy of examples/wordfreq. Leaves a screenshot of the end state
- * (or of the failure) in test-results/vscode-ui.png.
+ * driven in headless chromium on a copy of examples/wordfreq. Leaves screenshots of the end states
+ * (or of the failures) in test-results/: vscode-ui.png (a quick fix), thread-map.png (the thread map).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CodeServer, ROOT, codeServerCli, copyExample, launchChromium, packagedVsix, requireEditors, startCodeServer } from './support/code-server';
 
 const SCREENSHOT = path.join(ROOT, 'test-results', 'vscode-ui.png');
+const THREAD_MAP_SCREENSHOT = path.join(ROOT, 'test-results', 'thread-map.png');
 const FINDING = 'unsynchronized-shared-write';
 const BUGGY = 'progress[CHUNKS_DONE]++';
 const FIXED = 'Atomics.add(progress, CHUNKS_DONE, 1)';
@@ -21,6 +22,7 @@ describe('the extension in the VS Code workbench (VSIX in code-server, chromium)
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let workbench: Promise<string> | undefined;
 
   before(async () => {
     requireEditors();
@@ -51,12 +53,26 @@ describe('the extension in the VS Code workbench (VSIX in code-server, chromium)
     await page.keyboard.press('Enter');
   }
 
-  it('flags worker.ts, lists the finding in Problems, and applies its quick fix', async () => {
-    try {
+  /** The workbench on a copy of the example, loaded once for the tests that follow; the copy's folder. */
+  function openWorkbench(): Promise<string> {
+    workbench ??= (async () => {
       const folder = copyExample(dir);
-      const line = fs.readFileSync(path.join(folder, 'src', 'worker.ts'), 'utf8').split('\n').findIndex(l => l.includes(BUGGY)) + 1;
       await page.goto(server!.workbenchUrl(folder));
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      return folder;
+    })();
+    return workbench;
+  }
+
+  async function screenshot(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+  }
+
+  it('flags worker.ts, lists the finding in Problems, and applies its quick fix', async () => {
+    try {
+      const folder = await openWorkbench();
+      const line = fs.readFileSync(path.join(folder, 'src', 'worker.ts'), 'utf8').split('\n').findIndex(l => l.includes(BUGGY)) + 1;
 
       await quickInput('Control+P', 'worker.ts', 'worker.ts');
       await page.locator('.tab.active', { hasText: 'worker.ts' }).waitFor();
@@ -82,8 +98,33 @@ describe('the extension in the VS Code workbench (VSIX in code-server, chromium)
       // re-analysed: the finding leaves the Problems panel
       await problem.waitFor({ state: 'detached' });
     } finally {
-      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT });
+      await screenshot(SCREENSHOT);
+    }
+  });
+
+  it('draws the thread map (Fearless: Show thread map) and opens a module clicked in it', async () => {
+    try {
+      await openWorkbench();
+      // room for the picture: the map and the file it opens side by side, nothing else
+      await page.setViewportSize({ width: 1600, height: 1000 });
+      for (const command of ['View: Hide Panel', 'View: Close Primary Side Bar', 'View: Hide Secondary Side Bar']) {
+        await quickInput('F1', command, command);
+      }
+      await quickInput('F1', 'Fearless: Show thread map', 'Fearless: Show thread map');
+      // the webview's page sits in an iframe inside the workbench's iframe for it
+      const map = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('svg.thread-map');
+      const node = (label: string) => map.locator('g.node.module', { hasText: label });
+      await node('src/worker.ts').waitFor({ timeout: 60_000 });
+      assert.equal(await node('src/main.ts').count(), 1);
+      assert.equal(await map.locator('g.edge.spawn[data-from="src/main.ts"][data-to="src/worker.ts"]').count(), 1);
+      assert.ok(await map.locator('g.node.buffer').count() > 0, 'shared buffers drawn');
+      assert.ok(await map.locator('g.edge.touch.plain-write').count() > 0, 'plain writes drawn apart');
+
+      await node('src/main.ts').click();
+      await page.locator('.tab.active', { hasText: 'main.ts' }).waitFor();
+      await map.waitFor(); // the map stays beside the file it opened
+    } finally {
+      await screenshot(THREAD_MAP_SCREENSHOT);
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { Touch } from '../analysis/explain';
 import type { MapBuffer, MapModule, MapSpawn, ThreadMap } from '../analysis/thread-map';
 
 /**
@@ -8,8 +9,8 @@ import type { MapBuffer, MapModule, MapSpawn, ThreadMap } from '../analysis/thre
 export interface GraphJson {
   version: 1;
   modules: Pick<MapModule, 'id' | 'role'>[];
-  spawns: MapSpawn[];
-  buffers: MapBuffer[];
+  spawns: Pick<MapSpawn, 'from' | 'to' | 'line' | 'sends' | 'join'>[];
+  buffers: (Pick<MapBuffer, 'id' | 'module' | 'line' | 'name'> & { users: { module: string; touches: Touch[] }[] })[];
 }
 
 export function toGraphJson(map: ThreadMap): GraphJson {

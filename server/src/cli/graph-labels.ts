@@ -66,7 +66,7 @@ export function labelledGraph(map: ThreadMap): LabelledGraph {
     keys.set(b.id, `b${i}`);
     nodes.push({ key: `b${i}`, kind: 'buffer', id: b.id, style: 'buffer', lines: [...textLines(b.name ?? 'shared buffer'), ...textLines(b.id)] });
   });
-  const key = (id: string): string => keys.get(id) ?? fail(`the thread map names ${JSON.stringify(id)} but lists no such module`);
+  const key = (id: string): string => keys.get(id) ?? fail(`the thread map names ${JSON.stringify(id)} but has no such module or buffer`);
   const edges: GraphEdge[] = [
     ...map.spawns.map((s): GraphEdge => ({
       from: key(s.from), to: key(s.to), kind: 'spawn', lines: [...sendsLines(s.sends), JOIN[s.join]], plainWrite: false,

@@ -27,7 +27,7 @@ export class ThreadMaps {
   private wanted = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly connection: Connection, private readonly session: Session) {}
+  constructor(private readonly connection: Connection, private readonly session: Session, private readonly foldersReady: Promise<void>) {}
 
   /**
    * Every source file of the folders, as the editor holds it, analysed one per turn of the event
@@ -36,6 +36,7 @@ export class ThreadMaps {
    */
   async map(params: ThreadMapParams | null | undefined, token: CancellationToken): Promise<ThreadMap> {
     this.wanted = true;
+    await this.foldersReady;
     const all = this.session.folders.all();
     const folders = params?.folderUri === undefined ? all : all.filter(f => f.uri === params.folderUri);
     if (folders.length === 0 && params?.folderUri !== undefined) {

@@ -132,7 +132,7 @@ describe('Fearless in VS Code', () => {
 
   it('registers its commands', async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
-    const missing = ['fearless.fixAll', 'fearless.restartServer', 'fearless.showOutput'].filter(c => !commands.has(c));
+    const missing = ['fearless.fixAll', 'fearless.restartServer', 'fearless.showOutput', 'fearless.showThreadMap'].filter(c => !commands.has(c));
     assert.deepEqual(missing, []);
   });
 
@@ -231,6 +231,19 @@ describe('Fearless in VS Code', () => {
     undo.delete(main.uri, new vscode.Range(0, 0, 2, 0));
     assert.ok(await vscode.workspace.applyEdit(undo));
     assert.equal(spawnedBy(await askUntil(() => lensesOf(worker.uri), l => spawnedBy(l) === before)), before);
+  });
+
+  it('opens the thread map in a webview panel, once however often it is asked for', async () => {
+    const mapTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap(g => g.tabs)
+      // VS Code prefixes the extension's view type (`mainThreadWebview-fearless.threadMap`).
+      .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('fearless.threadMap'));
+    await vscode.commands.executeCommand('fearless.showThreadMap');
+    const deadline = Date.now() + 10_000;
+    while (mapTabs().length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100));
+    assert.deepEqual(mapTabs().map(t => t.label), ['Fearless: Thread map']);
+    await vscode.commands.executeCommand('fearless.showThreadMap');
+    assert.equal(mapTabs().length, 1);
+    await vscode.window.tabGroups.close(mapTabs());
   });
 
   it('reports a bug typed into worker.ts (time to diagnostics measured)', async function () {

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { FLUSHED, PROGRESS_CELLS, TOTAL_BYTES, reportProgress } from './progress.js';
-import { CLOSED_BIT, CONTROL_CELLS, GO, HIST_BUCKETS, QUEUE_HEADER_CELLS, QUEUE_TAIL, READY } from './protocol.js';
-import type { WorkerInput } from './protocol.js';
+import { CLOSED_BIT, CONTROL_CELLS, GO, HIST_BUCKETS, QUEUE_HEADER_CELLS, QUEUE_TAIL, READY, Throttle } from './protocol.js';
+import type { WorkerDone, WorkerInput } from './protocol.js';
 import { SharedCountTable } from './shared-table.js';
 
 const { values, positionals } = parseArgs({
@@ -26,7 +26,7 @@ const { values, positionals } = parseArgs({
 const workerCount = Math.max(1, Math.min(Number(values.workers ?? availableParallelism()) || 1, 64));
 const topN = Number(values.top) || 20;
 const chunkBytes = Math.max(1, Number(values['chunk-kb']) || 64) * 1024;
-const slowMs = Number(values.slow) || 0;
+const throttle = new Throttle(Number(values.slow) || 0);
 
 async function inputFiles(): Promise<string[]> {
   if (positionals.length > 0) return positionals;
@@ -75,6 +75,7 @@ const hist = new Int32Array(new SharedArrayBuffer(workerCount * HIST_BUCKETS * 4
 const table = SharedCountTable.create(tableCapacity(text.length), text.length);
 
 const exits: Promise<unknown[]>[] = [];
+const wordsPerWorker = new Array<number>(workerCount).fill(0);
 for (let id = 0; id < workerCount; id++) {
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
     workerData: {
@@ -87,12 +88,15 @@ for (let id = 0; id < workerCount; id++) {
       timings: timings.buffer,
       hist: hist.buffer,
       histOffset: id * HIST_BUCKETS,
-      slowMs,
+      throttle, //~ send-loses-prototype
     } satisfies WorkerInput,
   });
   worker.on('error', (err) => {
     console.error(`worker ${id} failed:`, err);
     process.exit(1); // the others would wait for its chunks forever
+  });
+  worker.on('message', (done: WorkerDone) => {
+    wordsPerWorker[done.id] = done.lengths.reduce((sum, n) => sum + n, 0);
   });
   exits.push(once(worker, 'exit'));
 }
@@ -134,6 +138,7 @@ await Promise.all(exits);
 // The workers are gone: their slots in `timings` and `hist` are final.
 const perWorker = Array.from(timings.subarray(0, workerCount), (ms) => ms.toFixed(0));
 console.log(`busy ms per worker: ${perWorker.join(' ')} (total ${timings[workerCount].toFixed(0)})`);
+console.log(`words per worker: ${wordsPerWorker.join(' ')}`);
 const byLength = new Array<number>(HIST_BUCKETS).fill(0);
 for (let i = 0; i < hist.length; i++) byLength[i % HIST_BUCKETS] += hist[i];
 console.log(`word lengths: ${byLength.map((n, len) => `${len === HIST_BUCKETS - 1 ? `${len}+` : len}:${n}`).slice(1).join(' ')}`);

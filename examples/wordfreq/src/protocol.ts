@@ -20,7 +20,23 @@ export interface WorkerInput {
   /** Where this worker's histogram starts in `hist`. */
   histOffset: number;
   /** Artificial delay per chunk (--slow), to watch the progress line on small inputs. */
-  slowMs: number;
+  throttle: Throttle;
+}
+
+/** The --slow option: how long a worker sleeps after each chunk. */
+export class Throttle {
+  constructor(readonly msPerChunk: number) {}
+
+  get active(): boolean {
+    return this.msPerChunk > 0;
+  }
+}
+
+/** What each worker posts to main when it is done. */
+export interface WorkerDone {
+  id: number;
+  /** The worker's own word-length histogram, HIST_BUCKETS cells. */
+  lengths: Int32Array<ArrayBuffer>;
 }
 
 // control cells

@@ -1,13 +1,13 @@
 // One counting worker: takes chunks of the corpus from the job queue, counts their words locally,
 // then merges its counts into the shared table.
 import { performance } from 'node:perf_hooks';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { BYTES_DONE, CHUNKS_DONE, FLUSHED } from './progress.js';
 import { CLOSED_BIT, COUNT_MASK, GO, HIST_BUCKETS, QUEUE_HEADER_CELLS, QUEUE_NEXT, QUEUE_TAIL, READY } from './protocol.js';
-import type { WorkerInput } from './protocol.js';
+import type { WorkerDone, WorkerInput } from './protocol.js';
 import { SharedCountTable } from './shared-table.js';
 
-const { id, histOffset, slowMs, ...buffers } = workerData as WorkerInput;
+const { id, histOffset, throttle, ...buffers } = workerData as WorkerInput;
 
 const corpus = new Uint8Array(buffers.corpus);
 const queue = new Int32Array(buffers.queue, 0, QUEUE_HEADER_CELLS);
@@ -66,7 +66,7 @@ for (let job = nextJob(); job >= 0; job = nextJob()) {
   Atomics.add(bytesDone, 0, end - start);
   // @ts-expect-error -- same memory layout as an Int32Array
   Atomics.notify(bytesDone, 0); //~ atomics-invalid-array
-  if (slowMs > 0) sleep(slowMs);
+  if (throttle.active) sleep(throttle.msPerChunk);
 }
 
 // Merge into the shared table.
@@ -78,9 +78,12 @@ for (const [word, n] of counts) {
   else table.add(key, n);
 }
 
+// Tell main how many words we counted. We are done with `lengths`, so move it rather than copy it.
+parentPort!.postMessage({ id, lengths } satisfies WorkerDone, [lengths.buffer]);
+
 // Our own slice of the histogram and our own timing slot: nobody else writes them.
 for (let i = 0; i < HIST_BUCKETS; i++) {
-  hist[histOffset + i] = lengths[i];
+  hist[histOffset + i] = lengths[i]; //~ use-after-transfer
 }
 const elapsed = performance.now() - started;
 timings[id] = elapsed;

@@ -104,11 +104,11 @@ const WORKER_DATA_SLOT: TransferSlot = { index: 1, option: 'transferList', bare:
  * Every crossing point of `file`, in document order. `threadAt` tells worker code from the rest: a
  * worker type-checked against the DOM library sees its global `postMessage` typed as a `Window`'s.
  */
-export function crossingPoints(file: ts.SourceFile, checker: ts.TypeChecker, threadAt: (node: ts.Node) => Thread): Crossing[] {
+export function crossingPoints(file: ts.SourceFile, program: ts.Program, threadAt: (node: ts.Node) => Thread): Crossing[] {
   const out: Crossing[] = [];
   const visit = (n: ts.Node): void => {
-    const crossing = ts.isCallExpression(n) ? callCrossing(n, checker, threadAt)
-      : ts.isNewExpression(n) ? workerDataCrossing(n, checker) : undefined;
+    const crossing = ts.isCallExpression(n) ? callCrossing(n, program, threadAt)
+      : ts.isNewExpression(n) ? workerDataCrossing(n, program) : undefined;
     if (crossing) out.push(crossing);
     ts.forEachChild(n, visit);
   };
@@ -116,54 +116,63 @@ export function crossingPoints(file: ts.SourceFile, checker: ts.TypeChecker, thr
   return out;
 }
 
-function callCrossing(call: ts.CallExpression, checker: ts.TypeChecker, threadAt: (node: ts.Node) => Thread): Crossing | undefined {
+function callCrossing(call: ts.CallExpression, program: ts.Program, threadAt: (node: ts.Node) => Thread): Crossing | undefined {
   const callee = skipOuter(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
   if (!name || !CALLED_NAMES.has(name)) return undefined;
-  const decl = checker.getResolvedSignature(call)?.declaration;
-  if (!decl || ts.isJSDocSignature(decl)) return undefined;
-  const origin = declarationOrigin(decl);
-  const owner = ownerName(decl);
+  const decls = calledDeclarations(callee, program.getTypeChecker());
   const expression = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   if (name !== 'postMessage') {
-    const pool = origin.module !== undefined ? POOL_METHODS.get(origin.module) : undefined;
+    const module = decls[0] && declarationOrigin(decls[0], program).module;
+    const pool = module !== undefined ? POOL_METHODS.get(module) : undefined;
     const payload = pool?.method === name ? call.arguments[pool.payload] : undefined;
     if (!pool || !payload || !expression) return undefined;
-    const receiver: Receiver = { kind: 'pool', api: origin.module as ReceiverApi, expression };
+    const receiver: Receiver = { kind: 'pool', api: module as ReceiverApi, expression };
     return { kind: 'pool-task', node: call, receiver, payload, transfer: transferListAt(call, pool.slot), slot: pool.slot };
   }
   const payload = call.arguments[0];
-  if (!payload) return undefined;
-  let kind: ReceiverKind | undefined;
-  let api: ReceiverApi | undefined;
-  let slot: TransferSlot | undefined = POST_SLOT;
-  if (origin.module === WORKER_THREADS && owner) {
-    kind = POSTING_TYPES.get(owner);
-    api = 'node';
-  } else if (origin.lib) {
-    api = 'web';
-    if (owner) kind = POSTING_TYPES.get(owner);
-    else if (origin.lib === WEB_WORKER_LIB) kind = 'worker-scope';
-    // `self.postMessage` / `postMessage` typed by the DOM library as the window's: in worker code it is the worker's.
-    if (!kind && (owner === 'Window' || !owner) && threadAt(call) === 'worker') {
-      kind = 'worker-scope';
-      slot = WINDOW_POST_SLOT;
-    }
-  }
-  if (!kind || !api) return undefined;
-  if (kind === 'broadcast-channel') slot = undefined;
+  const poster = payload && postingApi(decls, program, () => threadAt(call) === 'worker');
+  if (!poster) return undefined;
+  const { kind, api, slot } = poster;
   return { kind: 'message', node: call, receiver: { kind, api, expression }, payload, transfer: slot && transferListAt(call, slot), slot };
 }
 
+/**
+ * Whose `postMessage` the declarations are (a method's overloads, or the members of a union or of
+ * `Window & typeof globalThis` merged under one name), and where it takes its transfer list.
+ */
+function postingApi(decls: readonly ts.Declaration[], program: ts.Program, inWorker: () => boolean):
+    { kind: ReceiverKind; api: ReceiverApi; slot: TransferSlot | undefined } | undefined {
+  let window = false;
+  for (const decl of decls) {
+    const origin = declarationOrigin(decl, program);
+    const owner = ownerName(decl);
+    const kind = owner ? POSTING_TYPES.get(owner) : origin.lib === WEB_WORKER_LIB ? 'worker-scope' : undefined;
+    const api = origin.module === WORKER_THREADS ? 'node' : origin.lib ? 'web' : undefined;
+    if (kind && api) return { kind, api, slot: kind === 'broadcast-channel' ? undefined : POST_SLOT };
+    window ||= origin.lib !== undefined && (owner === 'Window' || owner === undefined);
+  }
+  // Typed by the DOM library as the window's `postMessage`: in worker code it is the worker's own.
+  return window && inWorker() ? { kind: 'worker-scope', api: 'web', slot: WINDOW_POST_SLOT } : undefined;
+}
+
+/** What a callee names, by symbol: cheaper than resolving the call, which type-checks every argument. */
+function calledDeclarations(callee: ts.Expression, checker: ts.TypeChecker): readonly ts.Declaration[] {
+  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (sym && (sym.flags & ts.SymbolFlags.Alias)) sym = checker.getAliasedSymbol(sym);
+  return sym?.declarations ?? [];
+}
+
 /** `new Worker(file, { workerData, transferList })` of `worker_threads`. */
-function workerDataCrossing(spawn: ts.NewExpression, checker: ts.TypeChecker): Crossing | undefined {
+function workerDataCrossing(spawn: ts.NewExpression, program: ts.Program): Crossing | undefined {
   const options = spawn.arguments?.[WORKER_DATA_SLOT.index];
   const literal = options && skipOuter(options);
   if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
   const payload = propertyValue(literal, 'workerData');
   if (!payload) return undefined;
-  const decl = checker.getResolvedSignature(spawn)?.declaration;
-  if (!decl || ts.isJSDocSignature(decl) || declarationOrigin(decl).module !== WORKER_THREADS || ownerName(decl) !== 'Worker') return undefined;
+  const decls = calledDeclarations(skipOuter(spawn.expression), program.getTypeChecker());
+  const isWorker = decls.some(d => ts.isClassDeclaration(d) && d.name?.text === 'Worker' && declarationOrigin(d, program).module === WORKER_THREADS);
+  if (!isWorker) return undefined;
   return {
     kind: 'worker-data',
     node: spawn,
@@ -175,7 +184,7 @@ function workerDataCrossing(spawn: ts.NewExpression, checker: ts.TypeChecker): C
 }
 
 /** The name of the class or interface declaring a member; undefined for a function declared on its own. */
-function ownerName(decl: ts.SignatureDeclaration): string | undefined {
+function ownerName(decl: ts.Declaration): string | undefined {
   const owner = decl.parent;
   return (ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner)) ? owner.name?.text : undefined;
 }

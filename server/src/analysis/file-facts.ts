@@ -85,7 +85,7 @@ export class FileFacts {
 
   /** Where this file hands values to other threads: messages, `workerData`, pool tasks (see boundaries.ts). */
   get boundaries(): readonly Crossing[] {
-    return this.cached.boundaries ??= crossingPoints(this.file, this.checker, node => this.threadAt(node));
+    return this.cached.boundaries ??= crossingPoints(this.file, this.program, node => this.threadAt(node));
   }
 
   /** Spawn sites in other files that start this module. */

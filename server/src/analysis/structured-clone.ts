@@ -21,7 +21,10 @@ export interface LostMembers {
   readonly methods: readonly string[];
   readonly accessors: readonly string[];
   readonly privateFields: readonly string[];
-  /** Whether its data fields are all public (so `{ ...x }` copies exactly what the clone carries), and there is one. */
+  /**
+   * Whether its data is public fields of its own classes, at least one, and nothing else: then `{ ...x }`
+   * copies exactly what the clone carries.
+   */
   readonly publicDataOnly: boolean;
 }
 
@@ -60,18 +63,21 @@ const FUNCTION_TYPES = new Set(['Function', 'CallableFunction', 'NewableFunction
 const NOT_CLONEABLE = new Set<NotCloneable>(['Promise', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry']);
 const MAPS = new Set(['Map', 'ReadonlyMap']);
 const SETS = new Set(['Set', 'ReadonlySet']);
-/** How the compiler names members that structured clone never copies: `#private` ones and symbol-keyed ones. */
-const PRIVATE_NAME = /^__#\d+@/;
+/** How the compiler keys members that structured clone never copies: `#private` ones and symbol-keyed ones. */
+const PRIVATE_KEY = '__#';
 const SYMBOL_KEY = '__@';
 
 const cache = new WeakMap<ts.Expression, readonly CloneFinding[]>();
 
 /** The problems structured clone meets in `payload`, each with where it sits. */
-export function structuredCloneIssues(payload: ts.Expression, checker: ts.TypeChecker): readonly CloneFinding[] {
+export function structuredCloneIssues(payload: ts.Expression, program: ts.Program): readonly CloneFinding[] {
   let found = cache.get(payload);
-  if (!found) cache.set(payload, found = new PayloadWalk(checker).run(payload));
+  if (!found) cache.set(payload, found = new PayloadWalk(program).run(payload));
   return found;
 }
+
+/** How a value is copied: as itself, as the own properties of an object spread, as the elements of an array spread. */
+type CopiedAs = 'value' | 'own-properties' | 'elements';
 
 /** The problems of one leaf expression's type: its types seen, and the budget left. */
 interface Leaf {
@@ -84,8 +90,11 @@ interface Leaf {
 
 class PayloadWalk {
   private readonly out: CloneFinding[] = [];
+  private readonly checker: ts.TypeChecker;
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly program: ts.Program) {
+    this.checker = program.getTypeChecker();
+  }
 
   run(payload: ts.Expression): CloneFinding[] {
     this.expression(payload, [], payload);
@@ -142,11 +151,8 @@ class PayloadWalk {
     this.out.push({ issue, at: leaf.at, value: leaf.value, steps: [...leaf.steps, ...rel], depthInValue: rel.length });
   }
 
-  /**
-   * What `type` holds, `rel` steps below the leaf. `as` says how the value is copied: as a `value`, as
-   * the `own-properties` of a spread, or as the `elements` of an array spread.
-   */
-  private type(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf, as: 'value' | 'own-properties' | 'elements'): void {
+  /** What `type` holds, `rel` steps below the leaf, copied `as` a value or spread. */
+  private type(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): void {
     if (rel.length > MAX_DEPTH || leaf.budget <= 0) return;
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Instantiable)) return;
     if (type.isUnion()) {
@@ -163,11 +169,16 @@ class PayloadWalk {
     leaf.budget--;
     if (as === 'elements') {
       const element = this.iteratedType(type);
-      if (element) this.type(element, [{ kind: 'element' }], leaf, 'value');
+      if (element) this.type(element, [...rel, { kind: 'element' }], leaf, 'value');
       return;
     }
     if (as === 'value' && (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0)) {
       this.report(leaf, rel, { kind: 'not-cloneable', what: 'function' });
+      return;
+    }
+    // Before its members: an interface extending the DOM's element types is still a DOM node.
+    if (as === 'value' && isDomNode(type, this.program)) {
+      this.report(leaf, rel, { kind: 'not-cloneable', what: 'DOM node' });
       return;
     }
     const args = typeArguments(type, this.checker);
@@ -180,25 +191,24 @@ class PayloadWalk {
       return;
     }
     const sym = type.getSymbol();
-    const decl = sym?.declarations?.[0];
-    if (sym && decl && (ts.isInterfaceDeclaration(decl) || ts.isClassDeclaration(decl)) && declarationOrigin(decl).builtin) {
-      this.builtin(type, sym.getName(), args, rel, leaf, as);
+    const decl = sym?.declarations?.find(d => ts.isInterfaceDeclaration(d) || ts.isClassLike(d));
+    if (sym && decl && declarationOrigin(decl, this.program).builtin) {
+      this.builtin(sym.getName(), args, rel, leaf, as);
       return;
     }
     if (as === 'value' && sym && decl && ts.isClassLike(decl)) {
-      const lost = lostMembers(type, this.checker);
+      const lost = lostMembers(type, this.program);
       if (lost) this.report(leaf, rel, { kind: 'loses-prototype', className: sym.getName(), lost });
     }
     this.members(type, rel, leaf);
   }
 
   /** A platform type, judged by name: what throws, what holds values to follow, what must be moved. */
-  private builtin(type: ts.Type, name: string, args: readonly ts.Type[], rel: readonly CloneStep[], leaf: Leaf, as: string): void {
+  private builtin(name: string, args: readonly ts.Type[], rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): void {
     if (as !== 'value') return;
     if (FUNCTION_TYPES.has(name)) this.report(leaf, rel, { kind: 'not-cloneable', what: 'function' });
     else if (NOT_CLONEABLE.has(name as NotCloneable)) this.report(leaf, rel, { kind: 'not-cloneable', what: name as NotCloneable });
     else if (name === 'MessagePort') this.report(leaf, rel, { kind: 'port' });
-    else if (isDomNode(type, this.checker)) this.report(leaf, rel, { kind: 'not-cloneable', what: 'DOM node' });
     else if (MAPS.has(name) && args.length === 2) {
       this.type(args[0], [...rel, { kind: 'map-key' }], leaf, 'value');
       this.type(args[1], [...rel, { kind: 'map-value' }], leaf, 'value');
@@ -210,8 +220,9 @@ class PayloadWalk {
   /** The own properties the clone copies, and the values under index signatures. */
   private members(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf): void {
     for (const prop of this.checker.getPropertiesOfType(type)) {
+      const key = String(prop.escapedName);
+      if (key.startsWith(PRIVATE_KEY) || key.startsWith(SYMBOL_KEY)) continue;
       const name = prop.getName();
-      if (PRIVATE_NAME.test(name) || name.startsWith(SYMBOL_KEY)) continue;
       const inner: CloneStep[] = [...rel, { kind: 'property', name }];
       const decl = prop.valueDeclaration ?? prop.declarations?.[0];
       if (decl && isPrototypeShaped(decl)) {
@@ -246,39 +257,42 @@ function typeArguments(type: ts.Type, checker: ts.TypeChecker): readonly ts.Type
 }
 
 /** A DOM `Node` (an element, a document, a text node…): it has the DOM's `nodeType`. */
-function isDomNode(type: ts.Type, checker: ts.TypeChecker): boolean {
-  const decl = checker.getPropertyOfType(type, 'nodeType')?.valueDeclaration;
+function isDomNode(type: ts.Type, program: ts.Program): boolean {
+  const decl = program.getTypeChecker().getPropertyOfType(type, 'nodeType')?.valueDeclaration;
   const owner = decl?.parent;
-  return owner !== undefined && ts.isInterfaceDeclaration(owner) && owner.name.text === 'Node' && declarationOrigin(owner).lib !== undefined;
+  return owner !== undefined && ts.isInterfaceDeclaration(owner) && owner.name.text === 'Node' && declarationOrigin(owner, program).lib !== undefined;
 }
 
 /**
  * What an instance of a class of the program (or of a library, not the platform) loses when cloned:
  * undefined when it loses nothing, having only data fields.
  */
-function lostMembers(type: ts.Type, checker: ts.TypeChecker): LostMembers | undefined {
+function lostMembers(type: ts.Type, program: ts.Program): LostMembers | undefined {
+  const checker = program.getTypeChecker();
   const methods: string[] = [];
   const accessors: string[] = [];
   const privateFields: string[] = [];
   let dataFields = 0;
-  let hiddenFields = false;
+  // Fields a spread would not copy as the clone does: TS-private ones, and a built-in base's (an Error's message).
+  let otherFields = false;
   for (const prop of checker.getPropertiesOfType(type)) {
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
-    // A constructor's parameter property (`constructor(readonly ms: number)`) is a data field of its class.
-    const owner = decl && (ts.isParameter(decl) ? decl.parent.parent : decl.parent);
-    if (!decl || !owner || !ts.isClassLike(owner) || declarationOrigin(decl).builtin) continue;
-    const name = (decl as ts.NamedDeclaration).name?.getText() ?? prop.getName();
-    if (PRIVATE_NAME.test(prop.getName())) privateFields.push(name);
+    if (!decl) continue;
+    if (declarationOrigin(decl, program).builtin) {
+      otherFields = true;
+      continue;
+    }
+    const name = prop.getName();
+    if (String(prop.escapedName).startsWith(PRIVATE_KEY)) privateFields.push(name);
     else if (ts.isMethodDeclaration(decl)) methods.push(name);
     else if (ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) {
       if (!accessors.includes(name)) accessors.push(name);
     } else {
       dataFields++;
-      const flags = ts.getCombinedModifierFlags(decl);
-      if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) hiddenFields = true;
+      if (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) otherFields = true;
     }
   }
   if (methods.length + accessors.length + privateFields.length === 0) return undefined;
-  const publicDataOnly = dataFields > 0 && !hiddenFields && accessors.length === 0 && privateFields.length === 0;
+  const publicDataOnly = dataFields > 0 && !otherFields && accessors.length === 0 && privateFields.length === 0;
   return { methods, accessors, privateFields, publicDataOnly };
 }

@@ -73,6 +73,7 @@ export function isPromiseLike(type: ts.Type, checker: ts.TypeChecker): boolean {
  * the module that declares it (an ambient `declare module 'x'` with any `node:` prefix dropped, else
  * the package it sits in under `node_modules`, `@types/` dropped); `lib` is the default library file
  * it sits in (`lib.dom.d.ts`); `builtin` covers both the default libraries and Node's own types.
+ * (The compiler's file names always use `/`.)
  */
 export interface DeclarationOrigin {
   readonly builtin: boolean;
@@ -80,13 +81,13 @@ export interface DeclarationOrigin {
   readonly lib?: string;
 }
 
-const PACKAGE_DIR = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/;
+/** The package a file sits in: the last `node_modules/<name>/` (or `node_modules/@scope/<name>/`) of its path. */
+const PACKAGE_DIR = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/;
 
-export function declarationOrigin(decl: ts.Node): DeclarationOrigin {
+export function declarationOrigin(decl: ts.Node, program: ts.Program): DeclarationOrigin {
   const file = decl.getSourceFile();
-  // Default library files opt out of the default library: that is how the compiler marks them too.
-  const lib = file.hasNoDefaultLib ? file.fileName.slice(Math.max(file.fileName.lastIndexOf('/'), file.fileName.lastIndexOf('\\')) + 1) : undefined;
-  const pkg = PACKAGE_DIR.exec(file.fileName)?.[1].replace(/\\/g, '/');
+  const lib = program.isSourceFileDefaultLibrary(file) ? file.fileName.slice(file.fileName.lastIndexOf('/') + 1) : undefined;
+  const pkg = lib ? undefined : PACKAGE_DIR.exec(file.fileName)?.[1];
   let module = pkg?.replace(/^@types\//, '');
   for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
     if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) {

@@ -5,11 +5,21 @@ import { atomicsInvalidArray } from './atomics-invalid-array';
 import { atomicsUnsharedMemory } from './atomics-unshared-memory';
 import { blockingWaitOnMainThread } from './blocking-wait-on-main-thread';
 import { busyWait } from './busy-wait';
+import { sendLosesPrototype } from './send-loses-prototype';
+import { sendNonCloneable } from './send-non-cloneable';
+import { transferListMissingPort } from './transfer-list-missing-port';
+import { transferSharedBuffer } from './transfer-shared-buffer';
 import { unsynchronizedSharedRead } from './unsynchronized-shared-read';
 import { unsynchronizedSharedWrite } from './unsynchronized-shared-write';
+import { useAfterTransfer } from './use-after-transfer';
 import { waitOutsideLoop } from './wait-outside-loop';
 
 export const RULES: readonly Rule[] = [
+  sendNonCloneable,
+  sendLosesPrototype,
+  useAfterTransfer,
+  transferListMissingPort,
+  transferSharedBuffer,
   unsynchronizedSharedWrite,
   unsynchronizedSharedRead,
   atomicsInvalidArray,

@@ -6,8 +6,6 @@ import type { CloneFinding, CloneStep } from '../../analysis/structured-clone';
 import { lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
 import { insertAt, replaceNode } from '../rule';
 
-/** What a payload is called when its own text is no name (a literal, a call). */
-const PAYLOAD_NOUN = { message: 'message', 'worker-data': 'workerData', 'pool-task': 'task' } as const;
 const MAX_NAME_LENGTH = 40;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -15,7 +13,10 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 export function payloadName(crossing: Crossing): string {
   const e = skipOuter(crossing.payload);
   const text = e.getText();
-  return isNameChain(e) && text.length <= MAX_NAME_LENGTH ? text : PAYLOAD_NOUN[crossing.kind];
+  if (isNameChain(e) && text.length <= MAX_NAME_LENGTH) return text;
+  if (crossing.kind === 'worker-data') return 'workerData';
+  if (crossing.kind === 'message') return 'message';
+  return crossing.receiver.api === 'workerpool' ? 'args' : 'task';
 }
 
 /** The operation that sends, as findings name it: `postMessage()`, `new Worker()`, `run()`. */
@@ -25,8 +26,13 @@ export function sendName(crossing: Crossing): string {
   return `${ts.isPropertyAccessExpression(callee) ? callee.name.text : callee.getText()}()`;
 }
 
+/** How sending fails with `error`: a call throws it; a pool's promise rejects with it. */
+export function failsWith(crossing: Crossing, error: string): string {
+  return `${sendName(crossing)} ${crossing.kind === 'pool-task' ? 'rejects with' : 'throws'} a ${error}`;
+}
+
 /** The way to a problem as an expression: `payload.jobs[i].onDone`, `message.cache.get(…)`. */
-export function pathText(root: string, steps: readonly CloneStep[]): string {
+function pathText(root: string, steps: readonly CloneStep[]): string {
   let s = root;
   for (const step of steps) {
     switch (step.kind) {
@@ -59,7 +65,7 @@ export function nameOfPart(finding: CloneFinding): string | undefined {
 }
 
 /** `a`, `this`, `a.b.c`: a name the code can repeat without a side effect. */
-export function isNameChain(e: ts.Expression): boolean {
+function isNameChain(e: ts.Expression): boolean {
   if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) return true;
   return ts.isPropertyAccessExpression(e) && !e.questionDotToken && isNameChain(e.expression);
 }
@@ -123,4 +129,15 @@ function removeElement(elements: ts.NodeArray<ts.Node>, index: number): TextEdit
   if (index > 0) return { file: file.fileName, start: elements[index - 1].end, end: el.end, newText: '' };
   const next = elements[index + 1];
   return { file: file.fileName, start: el.getStart(file), end: next ? next.getStart(file) : el.end, newText: '' };
+}
+
+/** Clone findings grouped by where they are reported, in order: one report per place. */
+export function findingsByPlace(findings: readonly CloneFinding[]): Map<ts.Node, CloneFinding[]> {
+  const byPlace = new Map<ts.Node, CloneFinding[]>();
+  for (const f of findings) {
+    const list = byPlace.get(f.at);
+    if (list) list.push(f);
+    else byPlace.set(f.at, [f]);
+  }
+  return byPlace;
 }

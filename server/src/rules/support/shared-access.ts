@@ -48,7 +48,7 @@ const ORIGIN_MESSAGE = {
  * Why this memory is shared, for the reader: where the buffer was made (or came in), and for a
  * worker module, the spawn sites that start the thread on the other side.
  */
-export function whereShared(facts: FileFacts, { provenance }: SharedAccess): Related[] {
+export function whereShared(facts: FileFacts, { provenance }: Pick<SharedAccess, 'provenance'>): Related[] {
   const origins = [...provenance.roots].slice(0, 3).map(root => ({
     span: { file: root.getSourceFile().fileName, start: root.getStart(), end: root.end },
     message: ORIGIN_MESSAGE[originKind(root)],

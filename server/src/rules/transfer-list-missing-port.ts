@@ -1,0 +1,63 @@
+import { ts } from '../analysis/ts';
+import type { Crossing } from '../analysis/boundaries';
+import type { Fix } from '../analysis/finding';
+import type { FileFacts } from '../analysis/file-facts';
+import { structuredCloneIssues } from '../analysis/structured-clone';
+import { skipOuter } from '../analysis/syntax';
+import { builtinName } from '../analysis/types';
+import { Rule } from './rule';
+import { addToTransferList, failsWith, findingPath, nameOfPart } from './support/crossing';
+
+export const transferListMissingPort: Rule = {
+  meta: {
+    id: 'transfer-list-missing-port',
+    family: 'send',
+    defaultSeverity: 'error',
+    description: 'A MessagePort in a message but not in its transfer list: postMessage throws a TypeError.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    for (const crossing of facts.boundaries) {
+      // A list we cannot read in full may hold the port.
+      if (crossing.transfer && !crossing.transfer.complete) continue;
+      const ports = structuredCloneIssues(crossing.payload, facts.program).filter(f => f.issue.kind === 'port');
+      if (ports.length === 0) continue;
+      const listed = crossing.transfer?.items ?? [];
+      const named = ports.map(p => ({ port: p, name: nameOfPart(p) }));
+      // A listed port we cannot match to one in the message may be one of them under another name.
+      if (listed.some(item => mayBePort(facts, item) && !named.some(n => n.name !== undefined && sameText(item, n.name)))) continue;
+      for (const { port, name } of named) {
+        if (name !== undefined && listed.some(item => sameText(item, name))) continue;
+        const fix = name !== undefined ? addFix(crossing, name) : undefined;
+        ctx.report({
+          at: port.at,
+          message: `${findingPath(crossing, port)} is a MessagePort${reason(crossing)}`,
+          fixes: fix ? [fix] : [],
+        });
+      }
+    }
+  },
+};
+
+function reason(crossing: Crossing): string {
+  if (!crossing.slot) {
+    return ', and a BroadcastChannel cannot move ports (it takes no transfer list): postMessage() throws a TypeError. ' +
+      'Send the port through a Worker or a MessagePort, with it in the transfer list.';
+  }
+  return ` that is not in the transfer list: ${failsWith(crossing, 'TypeError')} ("Object that needs transfer was ` +
+    'found in message but not listed in transferList"). A port cannot be copied, only moved.';
+}
+
+function addFix(crossing: Crossing, name: string): Fix | undefined {
+  const edit = addToTransferList(crossing, name);
+  return edit && { title: `Add \`${name}\` to the transfer list`, kind: 'safe', edits: [edit] };
+}
+
+function mayBePort(facts: FileFacts, item: ts.Expression): boolean {
+  const type = facts.typeOf(item);
+  return builtinName(type) === 'MessagePort' || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+}
+
+function sameText(item: ts.Expression, name: string): boolean {
+  return skipOuter(item).getText().replace(/\s+/g, '') === name;
+}

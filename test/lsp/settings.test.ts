@@ -20,7 +20,8 @@ describe('language server settings and run modes', () => {
   describe('onType (default)', () => {
     let client: TestClient;
     before(async () => {
-      client = await TestClient.start({ settings: { debounceMs: 300 } });
+      // Long enough that a burst sent back to back lands inside it even on a loaded machine.
+      client = await TestClient.start({ settings: { debounceMs: 1500 } });
     });
     after(() => client.stop());
 

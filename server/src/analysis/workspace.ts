@@ -1,7 +1,9 @@
 /**
  * The workspace model: one ts-morph Project per `tsconfig.json` / `jsconfig.json` root, found by
- * walking up from each file, and one for files no config includes (loose `.ts`, `.js`… files still
- * get types). A broken config is a problem to report, and its files fall back to the loose project.
+ * walking up from each file, and for files no config includes (loose `.ts`, `.js`… files still get
+ * types) one per package: the directory of the nearest package.json, whose `node_modules/@types`
+ * (and its parents') give the types tsc would give there, such as `node:worker_threads`' from
+ * `@types/node`. A broken config is a problem to report, and its files fall back to a loose project.
  * Only the files asked for are added; their imports are resolved by the compiler as usual.
  */
 import fs from 'node:fs';
@@ -38,7 +40,7 @@ const LOOSE_OPTIONS: ts.CompilerOptions = {
 export class Workspace {
   readonly problems: WorkspaceProblem[] = [];
   private readonly roots = new Map<string, Root | undefined>();
-  private loose: Root | undefined;
+  private readonly loose = new Map<string, Root>();
   private readonly rootOfFile = new Map<string, Root>();
 
   /** Adds a file to the project that owns it. */
@@ -98,7 +100,13 @@ export class Workspace {
       }
       if (path.basename(dir) === 'node_modules' || path.dirname(dir) === dir) break;
     }
-    return this.loose ??= { project: new Project({ compilerOptions: LOOSE_OPTIONS }) };
+    const pkg = packageDir(file);
+    let root = this.loose.get(pkg);
+    if (!root) {
+      root = { project: new Project({ compilerOptions: { ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) } }) };
+      this.loose.set(pkg, root);
+    }
+    return root;
   }
 
   private configRoot(configFile: string): Root | undefined {
@@ -114,13 +122,55 @@ export class Workspace {
       const fatal = parsed.errors.filter(e => e.category === ts.DiagnosticCategory.Error && e.code !== 18003 /* no inputs */);
       for (const e of fatal) this.problems.push({ file: configFile, message: flatten(e) });
       root = {
-        project: new Project({ compilerOptions: { ...parsed.options, noEmit: true }, skipAddingFilesFromTsConfig: true }),
+        project: new Project({
+          compilerOptions: { ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true },
+          skipAddingFilesFromTsConfig: true,
+        }),
         fileNames: new Set(parsed.fileNames.map(f => path.normalize(f))),
       };
     }
     this.roots.set(configFile, root);
     return root;
   }
+}
+
+/**
+ * TypeScript 6 (the analyzer's) no longer includes every `@types` package by default; the compilers
+ * projects build with did, so a tsconfig without `types` expects `@types/node` to be there. Without
+ * it, `node:worker_threads` is `any` and every rule about it goes silent. `types` is filled in with
+ * what the old default would have included: every package of the type roots above `dir`.
+ */
+function withAutomaticTypes(options: ts.CompilerOptions, dir: string): ts.CompilerOptions {
+  if (options.types !== undefined) return {};
+  const typeRoots = options.typeRoots ?? ancestors(dir).map(d => path.join(d, 'node_modules', '@types')).filter(d => fs.existsSync(d));
+  const types = new Set<string>();
+  for (const root of typeRoots) {
+    try {
+      for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+        if (entry.name.startsWith('.')) continue;
+        if (entry.name.startsWith('@')) {
+          for (const scoped of fs.readdirSync(path.join(root, entry.name))) types.add(`${entry.name.slice(1)}__${scoped}`);
+        } else {
+          types.add(entry.name);
+        }
+      }
+    } catch {
+      // an unreadable type root contributes nothing, as with tsc
+    }
+  }
+  return { typeRoots, types: [...types] };
+}
+
+/** The directory of the nearest package.json above a file, else the file's own directory. */
+function packageDir(file: string): string {
+  for (const dir of ancestors(path.dirname(file))) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  return path.dirname(file);
+}
+
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  while (path.dirname(out[out.length - 1]) !== out[out.length - 1]) out.push(path.dirname(out[out.length - 1]));
+  return out;
 }
 
 function flatten(d: ts.Diagnostic): string {

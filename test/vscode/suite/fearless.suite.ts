@@ -138,6 +138,10 @@ describe('Fearless in VS Code', () => {
 
   it('shows the findings of `fearless check` as diagnostics (source fearless, code the rule id)', async () => {
     const diagnostics = await settledWorker();
+    // Every family the example carries a bug of, seen in the editor (the Sync and Send families here).
+    for (const rule of [SHARED_WRITE, 'use-after-transfer']) {
+      assert.ok(diagnostics.some(d => ruleOf(d) === rule), `${rule} among ${diagnostics.map(ruleOf).join(', ')}`);
+    }
     for (const d of diagnostics) {
       assert.equal(typeof d.code === 'object' && d.code.target.toString().endsWith(`docs/rules/${ruleOf(d)}.md`), true,
         `${describeDiagnostic(d)} links to its rule page`);

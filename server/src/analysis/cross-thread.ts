@@ -26,13 +26,19 @@ export interface CrossFileContext {
   peer(file: string): Peer | undefined;
 }
 
-/** How a value arrives from the spawning thread: `task` is a pool task's argument (`pool.run(x)`). */
-type Channel = 'workerData' | 'message' | 'message-event' | 'task';
+/**
+ * How a value arrives from another thread: from the spawner (`workerData`, its messages, a pool
+ * task's argument from `pool.run(x)`), or back from a spawned worker (`reply`: what the worker
+ * module posts through `parentPort` / `self`, received by a listener on the spawner's worker).
+ */
+type Channel = 'workerData' | 'message' | 'message-event' | 'task' | 'reply';
 
 interface CrossPath {
   channel: Channel;
   /** Property names from the channel's value down to the expression's. */
   path: string[];
+  /** For `reply`: the module whose posts arrive. */
+  from?: string;
 }
 
 const WORKER_THREADS = new Set(['worker_threads', 'node:worker_threads']);
@@ -55,21 +61,25 @@ export class CrossThreadValues implements ExternalValues {
   ) {}
 
   valueOf(e: ts.Expression): Provenance | undefined {
-    if (this.spawners.length === 0) return undefined;
     const cross = this.crossPath(e, 0);
     if (!cross) return undefined;
     const sent: Provenance[] = [];
     const views = new Set<string>();
-    for (const site of this.spawners) {
-      const side = this.peerOf(site.file);
-      const spawn = side && spawnAt(side.peer.sourceFile, site);
-      if (!side || !spawn) continue;
-      for (const payload of this.payloads(spawn, cross.channel, side.refs)) {
-        const at = propertyAt(payload, cross.channel === 'message-event' ? cross.path.slice(1) : cross.path, side.refs);
-        if (!at) continue;
-        sent.push(side.provenance.of(at));
-        const view = builtinName(side.peer.program.getTypeChecker().getTypeAtLocation(at));
-        if (view) views.add(view);
+    const follow = (side: { peer: Peer; refs: References; provenance: ProvenanceAnalysis }, payload: ts.Expression): void => {
+      const at = propertyAt(payload, cross.channel === 'message-event' ? cross.path.slice(1) : cross.path, side.refs);
+      if (!at) return;
+      sent.push(side.provenance.of(at));
+      const view = builtinName(side.peer.program.getTypeChecker().getTypeAtLocation(at));
+      if (view) views.add(view);
+    };
+    if (cross.channel === 'reply') {
+      const side = cross.from === undefined ? undefined : this.peerOf(cross.from);
+      if (side) for (const payload of workerPosts(side.peer.sourceFile)) follow(side, payload);
+    } else {
+      for (const site of this.spawners) {
+        const side = this.peerOf(site.file);
+        const spawn = side && spawnAt(side.peer.sourceFile, site);
+        if (side && spawn) for (const payload of this.payloads(spawn, cross.channel, side.refs)) follow(side, payload);
       }
     }
     const shared = sent.filter(p => p.state === 'shared');
@@ -149,8 +159,31 @@ export class CrossThreadValues implements ExternalValues {
       return this.crossPath(decl.initializer, steps);
     }
     if (ts.isBindingElement(decl)) return this.bindingPath(decl, steps);
-    if (ts.isParameter(decl)) return messageParameter(decl, this.checker);
+    if (ts.isParameter(decl)) return this.parameterPath(decl);
     return undefined;
+  }
+
+  /** A message listener's parameter: from the spawner (worker side), or a reply (spawner side). */
+  private parameterPath(param: ts.ParameterDeclaration): CrossPath | undefined {
+    return messageParameter(param, this.checker) ?? this.replyParameter(param);
+  }
+
+  /** `worker.on('message', (msg) => …)` on a worker this file spawns: `msg` is what that module posts. */
+  private replyParameter(param: ts.ParameterDeclaration): CrossPath | undefined {
+    const fn = param.parent;
+    if (fn.parameters[0] !== param || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+    const call = outerParent(fn);
+    if (!ts.isCallExpression(call) || call.arguments[1] !== fn || !isMessageEvent(call.arguments[0])) return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !LISTENERS.has(callee.name.text)) return undefined;
+    const receiver = skipOuter(callee.expression);
+    const decl = ts.isIdentifier(receiver) ? this.checker.getSymbolAtLocation(receiver)?.valueDeclaration : undefined;
+    const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
+    if (!init || !ts.isNewExpression(init)) return undefined;
+    const file = init.getSourceFile().fileName;
+    const start = init.getStart();
+    const site = this.context.graph.sitesIn(file).find(s => s.start === start && s.end === init.end);
+    return site ? { channel: 'reply', path: [], from: site.target } : undefined;
   }
 
   /** `const { a: { b } } = x`: the path of `x`, then `a`, then `b`. */
@@ -171,7 +204,7 @@ export class CrossThreadValues implements ExternalValues {
     let base: CrossPath | undefined;
     if (ts.isVariableDeclaration(holder)) base = this.declarationPath(holder, steps + 1);
     else if (ts.isBindingElement(holder)) base = this.bindingPath(holder, steps + 1);
-    else if (ts.isParameter(holder)) base = messageParameter(holder, this.checker);
+    else if (ts.isParameter(holder)) base = this.parameterPath(holder);
     return key === undefined ? base : extend(base, key);
   }
 
@@ -195,7 +228,25 @@ export class CrossThreadValues implements ExternalValues {
 }
 
 function extend(base: CrossPath | undefined, key: string): CrossPath | undefined {
-  return base && { channel: base.channel, path: [...base.path, key] };
+  return base && { ...base, path: [...base.path, key] };
+}
+
+/** What a worker module posts to its spawner: `parentPort.postMessage(x)`, `self.postMessage(x)`, `postMessage(x)`. */
+function workerPosts(file: ts.SourceFile): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && n.arguments[0]) {
+      const callee = skipOuter(n.expression);
+      const isPost = ts.isPropertyAccessExpression(callee)
+        ? callee.name.text === 'postMessage' && ts.isIdentifier(skipOuter(callee.expression)) &&
+          ['parentPort', 'self'].includes((skipOuter(callee.expression) as ts.Identifier).text)
+        : ts.isIdentifier(callee) && callee.text === 'postMessage';
+      if (isPost) out.push(n.arguments[0]);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  return out;
 }
 
 /** `import { workerData } from 'node:worker_threads'` (under any local name), or its `require` twin. */

@@ -48,7 +48,9 @@ export class FileFacts {
   get provenance(): ProvenanceAnalysis {
     if (!this.cached.provenance) {
       const context = this.options.context;
-      const external = context && this.spawners.length > 0 ? new CrossThreadValues(this.checker, this.spawners, context) : undefined;
+      // Values cross into this file when something spawns it, or when it spawns something that replies.
+      const crossing = context && (this.spawners.length > 0 || context.graph.sitesIn(this.file.fileName).length > 0);
+      const external = crossing ? new CrossThreadValues(this.checker, this.spawners, context) : undefined;
       this.cached.provenance = new ProvenanceAnalysis(this.checker, this.refs, external);
     }
     return this.cached.provenance;

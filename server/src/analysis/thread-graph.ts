@@ -53,6 +53,11 @@ export class ThreadGraph {
     return this.spawnersOf.get(file) ?? [];
   }
 
+  /** The spawn sites of `file` whose module is known. */
+  sitesIn(file: string): readonly SpawnRef[] {
+    return this.sitesOf.get(file) ?? [];
+  }
+
   /** The modules `file` spawns. */
   targets(file: string): string[] {
     return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))];

@@ -244,11 +244,13 @@ export class Session {
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
       const changedTargets = this.graph.update(parsed.sourceFile);
-      // What a worker receives comes from its spawner's text: any edit of a spawner re-judges its
-      // workers, not only one that moves a spawn (once per new text, so spawn cycles settle).
+      // What a worker receives comes from its spawner's text, and what a spawner's listeners receive
+      // from its workers': any edit re-judges the files at the other end of its spawn edges, not only
+      // one that moves a spawn (once per new text, so spawn cycles settle).
       if (this.analysedText.get(file) !== parsed.sourceFile.text) {
         this.analysedText.set(file, parsed.sourceFile.text);
         for (const target of this.graph.targets(file)) changedTargets.add(target);
+        for (const spawner of this.graph.spawners(file)) changedTargets.add(spawner.file);
       }
       this.refreshTargets(changedTargets);
       const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);

@@ -7,6 +7,7 @@ import { ts } from './ts';
 import type { FearlessConfig } from '../config';
 import type { Finding, Severity } from './finding';
 import { FileFacts } from './file-facts';
+import { mayConcernThreads } from './relevance';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
@@ -26,6 +27,7 @@ export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: Fe
   const unreadable = parseProblem(file, program);
   if (unreadable) return { findings: [unreadable], errors: [] };
   const facts = new FileFacts(file, program, { environment: config.environment, context });
+  if (!mayConcernThreads(file.text)) return { findings: [], errors: [], facts };
   const findings: Finding[] = [];
   const errors: string[] = [];
   const enabled = new Set<string>();

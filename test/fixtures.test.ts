@@ -15,6 +15,7 @@ import { applyEdits } from '../server/src/analysis/apply-edits';
 import { DEFAULT_CONFIG } from '../server/src/config';
 import { Workspace } from '../server/src/analysis/workspace';
 import { ThreadGraph } from '../server/src/analysis/thread-graph';
+import { LockOrderGraph, lockOrderEdges } from '../server/src/analysis/lock-order';
 import { isSourceFile } from '../server/src/analysis/files';
 import { RULES } from '../server/src/rules/index';
 import type { Finding, TextEdit } from '../server/src/analysis/finding';
@@ -34,7 +35,12 @@ for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) work
 // fixture (main.ts spawning worker.ts) sees only its own files, as a check of that folder would.
 const graph = new ThreadGraph();
 for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) graph.update(workspace.get(f)!.sourceFile);
-const context = { graph, peer: (file: string) => workspace.get(file) };
+// Lock orders likewise: lock classes are declarations, so a fixture's inversions stay within the files it imports.
+const lockOrder = new LockOrderGraph();
+for (const dir of ruleDirs) {
+  for (const f of allFiles(path.join(ROOT, dir))) lockOrder.update(f, lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program));
+}
+const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
 
 const analysed = new Map<string, { findings: Finding[]; file: ts.SourceFile; program: ts.Program }>();
 function analyse(file: string): { findings: Finding[]; file: ts.SourceFile; program: ts.Program } {

@@ -31,6 +31,7 @@ interface CheckFlags {
   format: Format;
   fix?: boolean;
   config?: string;
+  fileBudget?: number;
   maxWarnings?: number;
   hints?: boolean;
   exitZero?: boolean;
@@ -61,12 +62,16 @@ function writeFixed(file: string, text: string): void {
   fs.writeFileSync(file, hadBom && !text.startsWith('\uFEFF') ? `\uFEFF${text}` : text);
 }
 
-/** Applies safe fixes until none is left (or the pass limit), re-checking after each write. */
+/**
+ * Applies safe fixes until none is left (or the pass limit), re-checking after each write. Only the
+ * files checked are written: a fix with an edit in any other file (a type's module) is left out whole.
+ */
 function fixAll(first: CheckResult, recheck: () => CheckResult): { result: CheckResult; fixedFiles: number } {
   let result = first;
   const fixed = new Set<string>();
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const changes = applyFixes(result.findings, result.texts);
+    const checked = new Set(result.files);
+    const changes = applyFixes(result.findings, new Map([...result.texts].filter(([file]) => checked.has(file))));
     if (changes.size === 0) break;
     for (const [file, text] of changes) {
       writeFixed(file, text);
@@ -91,8 +96,9 @@ function engineOptions(cwd: string, config: string | undefined): CheckOptions | 
 
 function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
-  const options = engineOptions(cwd, flags.config);
-  if (!options) return usageError([`${flags.config}: no such configuration file`]);
+  const found = engineOptions(cwd, flags.config);
+  if (!found) return usageError([`${flags.config}: no such configuration file`]);
+  const options = flags.fileBudget === undefined ? found : { ...found, budgetMs: flags.fileBudget === 0 ? Infinity : flags.fileBudget };
   const first = checkPaths(paths, options);
   warnConfigProblems(first.configProblems, cwd);
   if (first.usageErrors.length > 0) return usageError(first.usageErrors);
@@ -155,6 +161,7 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--fix', 'apply safe fixes, write the files, then report what is left')
     .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
     .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings', parseCount)
+    .option('--file-budget <ms>', 'stop running rules on a file after this many milliseconds (default 2000; 0: no limit)', parseCount)
     .option('--hints', 'show hints in stylish output')
     .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
     .option('--no-color', 'disable colored output')

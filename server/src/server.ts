@@ -16,7 +16,7 @@ import { LineIndex } from './analysis/positions';
 import { Workspace } from './analysis/workspace';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
 import { spawnLenses, workerModuleLens } from './lsp/code-lens';
-import { Locator } from './lsp/convert';
+import { Locator, engineText } from './lsp/convert';
 import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
@@ -137,15 +137,20 @@ connection.onInitialized(async () => {
  * unless nothing changed (`force` aside): some clients announce unchanged settings right after open.
  */
 async function restart(force: boolean): Promise<void> {
-  const changed = await session.folders.set(folderUris, settingsOf);
-  foldersKnown();
-  if (!changed && !force) return;
-  session.warnConfigProblems();
-  session.rescheduleAll();
-  threadMaps.changed();
-  const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
-  progress.begin('Fearless', 0, 'Scanning the workspace', false);
-  await session.scan(progress);
+  try {
+    const changed = await session.folders.set(folderUris, settingsOf);
+    foldersKnown();
+    if (!changed && !force) return;
+    session.warnConfigProblems();
+    session.rescheduleAll();
+    threadMaps.changed();
+    const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
+    progress.begin('Fearless', 0, 'Scanning the workspace', false);
+    await session.scan(progress);
+  } catch (e) {
+    // Its callers are notification handlers: a rejection nobody handles would end the process.
+    logFailure('restart', e);
+  }
 }
 
 documents.onDidOpen(guard('open', undefined, e => session.changed(e.document, 'open')));
@@ -188,7 +193,7 @@ connection.onCodeAction(request('code action', [], (params: CodeActionParams, to
   const only = params.context.only;
   const refactors = known.analysis.facts && (!only || only.some(k => CREATE_WORKER_KIND.startsWith(k)))
     ? createWorkerActions(known.analysis.facts, params.range, at, session.files) : [];
-  return [...codeActionsFor(file, doc.getText(), known.analysis.findings, params.range, only, at), ...refactors];
+  return [...codeActionsFor(file, engineText(doc.getText()), known.analysis.findings, params.range, only, at), ...refactors];
 }));
 
 connection.onCompletion(request('completion', [], (params: CompletionParams) => {
@@ -200,13 +205,13 @@ connection.onCompletion(request('completion', [], (params: CompletionParams) => 
 }));
 
 connection.onHover(request('hover', null, (params: HoverParams, token) => {
-  const doc = documents.get(params.textDocument.uri);
+  const file = pathOf(params.textDocument.uri);
   const known = session.current(params.textDocument.uri);
   const facts = known?.analysis.facts;
-  if (!doc || !facts || token.isCancellationRequested) return null;
-  const offset = new LineIndex(doc.getText()).offsetAt({ line: params.position.line, column: params.position.character });
-  const explanation = explainAt(facts, offset, session.files);
-  return explanation ? { contents: hoverMarkdown(explanation, new Locator(session.textOf)) } : null;
+  if (!file || !facts || token.isCancellationRequested) return null;
+  const at = new Locator(session.textOf);
+  const explanation = explainAt(facts, at.offset(file, params.position), session.files);
+  return explanation ? { contents: hoverMarkdown(explanation, at) } : null;
 }));
 
 connection.onCodeLens(request('code lens', [], (params: CodeLensParams, token) => {
@@ -228,8 +233,9 @@ connection.onExecuteCommand(request('fix all', undefined, (params: ExecuteComman
   const file = typeof uri === 'string' ? pathOf(uri) : undefined;
   const known = typeof uri === 'string' ? session.current(uri) : undefined;
   if (!doc || !file || !known) return;
-  const edit = fixAllEdit(file, doc.getText(), known.analysis.findings, new Locator(session.textOf));
-  if (edit) void connection.workspace.applyEdit({ label: FIX_ALL_TITLE, edit });
+  const edit = fixAllEdit(file, engineText(doc.getText()), known.analysis.findings, new Locator(session.textOf));
+  // A request the client may refuse: its failure must not become an unhandled rejection, which ends the process.
+  if (edit) connection.workspace.applyEdit({ label: FIX_ALL_TITLE, edit }).catch(e => logFailure('fix all', e));
 }));
 
 documents.listen(connection);

@@ -80,4 +80,43 @@ workerpool.pool(new URL('./w.js', import.meta.url).pathname);
     const other = `import { Worker } from 'threads';\nnew Worker('./w.js');\nclass Piscina {}\nnew Piscina();\n`;
     assert.deepEqual(sites('src/other.ts', other), []);
   });
+
+  it('tells how a path finds its module, and whether it does; eval code has no path', () => {
+    const text = `import path from 'node:path';
+import { Worker as W } from 'node:worker_threads';
+new W(path.join(__dirname, 'w.js'));
+new W(path.join(__dirname, 'gone.js'));
+new W('./dist/plain.js');
+new W('./w.js');
+new W('./gone.js');
+new W('/srv/app/w.js');
+new W('process.exit(0)', { eval: true });
+new Worker('./w.js');
+`;
+    const file = write('src/paths.ts', text);
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const found = spawnSites(source, new DiskModuleFiles())
+      .map(s => [s.resolution, s.found && path.relative(dir, s.found), s.spec === undefined ? 'no path' : s.spec.getText()]);
+    assert.deepEqual(found, [
+      ['pinned', 'src/w.ts', "path.join(__dirname, 'w.js')"],
+      ['pinned', undefined, "path.join(__dirname, 'gone.js')"],
+      ['cwd', 'src/plain.ts', "'./dist/plain.js'"],
+      // Not from the package root, but from this file's directory.
+      ['cwd', 'src/w.ts', "'./w.js'"],
+      ['cwd', undefined, "'./gone.js'"],
+      [undefined, undefined, "'/srv/app/w.js'"],
+      [undefined, undefined, 'no path'],
+      // The web's string is a URL relative to the page.
+      [undefined, undefined, "'./w.js'"],
+    ]);
+    // Looking names up in an index finds the same sites as walking the file.
+    const index = new Map<string, ts.Identifier[]>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n)) index.set(n.text, [...(index.get(n.text) ?? []), n]);
+      ts.forEachChild(n, visit);
+    };
+    visit(source);
+    assert.deepEqual(spawnSites(source, new DiskModuleFiles(), name => index.get(name) ?? []).map(s => s.node),
+      spawnSites(source, new DiskModuleFiles()).map(s => s.node));
+  });
 });

@@ -1,11 +1,14 @@
 /**
  * One file through the rules: parse check, rule checks, the user's severities, then suppressions.
  * A rule that throws loses its findings for this file, never the others'; the error is returned so
- * that the adapter can say so.
+ * that the adapter can say so. A file that costs too much (time, or depth: see budget.ts) is
+ * analysed in part, or not at all, and says so in one finding.
  */
+import { performance } from 'node:perf_hooks';
 import { ts } from './ts';
 import type { FearlessConfig } from '../config';
 import type { Finding, Severity } from './finding';
+import { BUDGET_RULE, DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
 import { FileFacts } from './file-facts';
 import { mayConcernThreads } from './relevance';
 import { applySuppressions, parseSuppressions } from './suppressions';
@@ -21,13 +24,38 @@ export interface FileAnalysis {
   errors: string[];
 }
 
+export interface AnalyzeOptions {
+  /** Milliseconds this file's rules may take, checked between rules (`Infinity`: no limit). */
+  budgetMs?: number;
+}
+
 const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
 
-export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext): FileAnalysis {
-  const unreadable = parseProblem(file, program);
-  if (unreadable) return { findings: [unreadable], errors: [] };
-  const facts = new FileFacts(file, program, { environment: config.environment, context });
+export function analyzeFile(
+  file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext, options: AnalyzeOptions = {},
+): FileAnalysis {
+  const budget = (message: string): Finding[] => {
+    const configured = config.rules[BUDGET_RULE];
+    if (configured === 'off') return [];
+    return [{ ...budgetFinding(file.fileName, message), severity: configured ?? 'info' }];
+  };
+  const refusal = refusalOf(file);
+  if (refusal) return { findings: budget(`Fearless did not analyse this file: ${refusal}.`), errors: [] };
+  let facts: FileFacts;
+  try {
+    const unreadable = parseProblem(file, program);
+    if (unreadable) return { findings: [unreadable], errors: [] };
+    facts = new FileFacts(file, program, { environment: config.environment, context });
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    return { findings: budget('Fearless did not analyse this file: the TypeScript compiler ran out of stack on it.'), errors: [] };
+  }
   if (!mayConcernThreads(file.text)) return { findings: [], errors: [], facts };
+  // Counted from here: building the project and its type checker is shared by every file, not this one's cost.
+  const budgetMs = options.budgetMs ?? DEFAULT_FILE_BUDGET_MS;
+  const deadline = performance.now() + budgetMs;
+  const skipped: string[] = [];
+  const overflowed: string[] = [];
   const findings: Finding[] = [];
   const errors: string[] = [];
   const enabled = new Set<string>();
@@ -35,6 +63,10 @@ export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: Fe
     const configured = config.rules[rule.meta.id];
     if (configured === 'off') continue;
     enabled.add(rule.meta.id);
+    if (performance.now() > deadline) {
+      skipped.push(rule.meta.id);
+      continue;
+    }
     const report = (r: Report): void => {
       const span = 'kind' in r.at
         ? { start: (r.at as ts.Node).getStart(file), end: (r.at as ts.Node).end }
@@ -51,9 +83,17 @@ export function analyzeFile(file: ts.SourceFile, program: ts.Program, config: Fe
     try {
       rule.check({ facts, report });
     } catch (e) {
-      errors.push(`${rule.meta.id} failed on ${file.fileName}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      if (isStackOverflow(e)) overflowed.push(rule.meta.id);
+      else errors.push(`${rule.meta.id} failed on ${file.fileName}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
   }
+  const cutOff = [
+    ...(skipped.length > 0 ? [`its rules took more than ${budgetMs} ms, so ${skipped.join(', ')} did not run`] : []),
+    ...(overflowed.length > 0 ? [`${overflowed.join(', ')} ran out of stack on how deeply it nests`] : []),
+  ];
+  // Left out of `enabled`: an ignore comment for it is never reported unused, since whether a file
+  // runs out of time depends on the machine.
+  if (cutOff.length > 0) findings.push(...budget(`Fearless analysed this file only in part: ${cutOff.join('; ')}.`));
   const unusedIgnore = config.rules['unused-ignore'] ?? 'hint';
   const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
     file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, unusedIgnoreSeverity: unusedIgnore,

@@ -42,6 +42,18 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): ApplyResul
   return { text: out + text.slice(cursor), applied, skipped };
 }
 
+/** The first index of a sorted list where `after` holds (it holds from there on); the length if nowhere. */
+function firstIndex<T>(list: readonly T[], after: (item: T) => boolean): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (after(list[mid])) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 /**
  * Edits of different fixes conflict when they overlap or merely touch: two rewrites of adjacent
  * code (or two insertions at one point) need not compose, and the next `--fix` pass will
@@ -62,14 +74,24 @@ export function applyFixes(
   texts: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const accepted = new Map<string, TextEdit[]>();
+  /**
+   * The same edits per file, sorted by start: no two of different fixes conflict, so starts and ends
+   * both ascend and a conflict is found by binary search, not by a scan (a generated file can have
+   * tens of thousands of fixes).
+   */
+  const sorted = new Map<string, TextEdit[]>();
+  const conflictsAccepted = (edit: TextEdit): boolean => {
+    const list = sorted.get(edit.file) ?? [];
+    const next = list[firstIndex(list, other => other.end >= edit.start)];
+    return next !== undefined && conflicts(edit, next);
+  };
   const ordered = [...findings].sort(
     (a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0)
       || a.span.start - b.span.start || a.span.end - b.span.end,
   );
   const canApply = (fix: Fix): boolean => fix.edits.every((edit, i) => {
     const text = texts.get(edit.file);
-    return text !== undefined && inBounds(edit, text)
-      && !(accepted.get(edit.file) ?? []).some((other) => conflicts(edit, other))
+    return text !== undefined && inBounds(edit, text) && !conflictsAccepted(edit)
       && !fix.edits.some((other, j) => j !== i && other.file === edit.file
         && edit.start < other.end && other.start < edit.end);
   });
@@ -80,6 +102,9 @@ export function applyFixes(
       const list = accepted.get(edit.file) ?? [];
       list.push(edit);
       accepted.set(edit.file, list);
+      const order = sorted.get(edit.file) ?? [];
+      order.splice(firstIndex(order, other => byPosition(other, edit) > 0), 0, edit);
+      sorted.set(edit.file, order);
     }
   }
   const result = new Map<string, string>();

@@ -1,20 +1,35 @@
 /**
  * A control-flow graph per function, at statement granularity: each simple statement, each
  * condition (of `if`, loops, `switch` cases) and each `for` initializer/incrementor is a node.
- * Expressions inside a node are not split (short-circuit operators are not modelled yet).
- * Every loop gets a synthetic `loop-exit` node that all its exits pass through, so facts that begin
- * when a loop ends (a spin lock is taken once its `compareExchange` loop exits) have a place to live.
+ *
+ * - Every loop gets a synthetic `loop-exit` node that all its exits pass through, so facts that begin
+ *   when a loop ends (a spin lock is taken once its `compareExchange` loop exits) have a place to live.
+ * - Each branch of an `if` or a loop condition starts with an `assume` node that records which way the
+ *   condition went, so a fact can depend on it (`if (m.tryLock()) …` holds the lock in its then-branch).
+ * - `return`, `throw`, `break` and `continue` run the `finally` blocks they leave, then go where they
+ *   were going: a `finally` block is built once per way of leaving it (falling through, returning,
+ *   throwing, each jump target), so a path that enters it by a `return` leaves it by that `return`.
+ *   `nodeOf` answers the first copy; `nodesOf` all of them.
+ * - Inside a `try`, any node may throw: to the innermost `catch`, else through the `finally` blocks to
+ *   the function's end, leaving from a stand-in node that has the facts from before it (what it would
+ *   have done, it did not). Outside a `try`, only `throw` statements throw.
+ * - Expressions inside a node are not split: whether a part of one runs only on some paths through it
+ *   (the right of `&&`, `||`, `??`, a branch of `?:`, what follows `?.`) is `isConditional`'s answer.
  */
 import { ts } from './ts';
 import { isFunctionBoundary } from './syntax';
 
-export type CfgNodeKind = 'entry' | 'exit' | 'statement' | 'condition' | 'loop-exit';
+export type CfgNodeKind = 'entry' | 'exit' | 'statement' | 'condition' | 'loop-exit' | 'assume';
 
 export interface CfgNode {
   readonly id: number;
   readonly kind: CfgNodeKind;
-  /** The statement or expression; for `loop-exit`, the loop statement. */
+  /** The statement or expression; for `loop-exit`, the loop statement; none for `assume`. */
   readonly ast: ts.Node | undefined;
+  /** For `assume`: the condition and the value it had on this branch. */
+  readonly assume?: { expr: ts.Expression; value: boolean };
+  /** For the stand-in a node inside a `try` throws from: that node. */
+  readonly throwOf?: CfgNode;
   readonly succ: CfgNode[];
   readonly pred: CfgNode[];
 }
@@ -25,6 +40,8 @@ export interface Cfg {
   readonly nodes: readonly CfgNode[];
   /** The node that evaluates `node` (its nearest registered ancestor in this function). */
   nodeOf(node: ts.Node): CfgNode | undefined;
+  /** Every node that evaluates `node`: more than one inside a `finally` block left in several ways. */
+  nodesOf(node: ts.Node): readonly CfgNode[];
 }
 
 type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
@@ -34,24 +51,31 @@ interface JumpTarget {
   isLoop: boolean;
   breaks: CfgNode[];
   continueTo?: CfgNode;
+  /** How many handlers enclose the target: a jump to it runs the `finally` blocks above that depth. */
+  depth: number;
 }
+
+type Exit = { kind: 'return' | 'throw' } | { kind: 'break' | 'continue'; target: JumpTarget };
+
+/** A `catch` receives throws; a `finally` receives every way of leaving its `try` and `catch`. */
+interface Handler {
+  kind: 'catch' | 'finally';
+  throwers: CfgNode[];
+  pending: { from: CfgNode; exit: Exit }[];
+}
+
+/** A `finally` block built once per way of leaving it bounds the copies a pathological nesting could make. */
+const MAX_NODES = 20_000;
 
 export function buildCfg(fn: FunctionLike): Cfg {
   const nodes: CfgNode[] = [];
-  const byAst = new Map<ts.Node, CfgNode>();
+  const byAst = new Map<ts.Node, CfgNode[]>();
   const targets: JumpTarget[] = [];
-  /** Nodes created inside each enclosing `try` block: any of them may throw into the `catch`. */
-  const tryScopes: CfgNode[][] = [];
-  /** Entry points of enclosing `finally` blocks: abrupt exits run them first. */
-  const finallyEntries: CfgNode[][] = [];
+  const handlers: Handler[] = [];
+  const exit: CfgNode = { id: -1, kind: 'exit', ast: undefined, succ: [], pred: [] };
 
-  const make = (kind: CfgNodeKind, ast: ts.Node | undefined): CfgNode => {
-    const n: CfgNode = { id: nodes.length, kind, ast, succ: [], pred: [] };
-    nodes.push(n);
-    if (ast && kind !== 'loop-exit') byAst.set(ast, n);
-    for (const scope of tryScopes) scope.push(n);
-    return n;
-  };
+  /** For a node that may throw inside a `try`: a stand-in with its predecessors, from which the throw leaves. */
+  const throwPoints = new Map<CfgNode, CfgNode>();
   const link = (from: readonly CfgNode[], to: CfgNode): void => {
     for (const f of from) {
       if (!f.succ.includes(to)) {
@@ -59,20 +83,63 @@ export function buildCfg(fn: FunctionLike): Cfg {
         to.pred.push(f);
       }
     }
+    const point = throwPoints.get(to);
+    if (point) link(from, point);
   };
-  const entry = make('entry', undefined);
-  const exit: CfgNode = { id: -1, kind: 'exit', ast: undefined, succ: [], pred: [] };
 
-  /** An abrupt exit to the function's end, through the innermost `finally` when there is one. */
-  const exitFrom = (n: CfgNode): void => {
-    const fin = finallyEntries[finallyEntries.length - 1];
-    if (fin) fin.push(n);
-    else link([n], exit);
+  /** Sends an abrupt exit through the handlers it leaves (innermost first), then to where it goes. */
+  const route = (from: CfgNode, exitTo: Exit): void => {
+    for (let i = handlers.length - 1; i >= 0; i--) {
+      if ((exitTo.kind === 'break' || exitTo.kind === 'continue') && i < exitTo.target.depth) break;
+      const h = handlers[i];
+      if (h.kind === 'catch') {
+        if (exitTo.kind === 'throw') {
+          h.throwers.push(from);
+          return;
+        }
+        continue;
+      }
+      h.pending.push({ from, exit: exitTo });
+      return;
+    }
+    if (exitTo.kind === 'break') exitTo.target.breaks.push(from);
+    else if (exitTo.kind === 'continue') link([from], exitTo.target.continueTo!);
+    else link([from], exit);
   };
+
+  const make = (kind: CfgNodeKind, ast: ts.Node | undefined, assume?: CfgNode['assume']): CfgNode => {
+    const n: CfgNode = { id: nodes.length, kind, ast, succ: [], pred: [], ...(assume ? { assume } : {}) };
+    nodes.push(n);
+    if (ast && kind !== 'loop-exit') {
+      const copies = byAst.get(ast);
+      if (copies) copies.push(n);
+      else byAst.set(ast, [n]);
+      // Inside a `try`, whatever a statement calls may throw: with the facts from before it (a lock
+      // call that throws has not taken the lock).
+      if (handlers.length > 0) {
+        const point: CfgNode = { id: nodes.length, kind: 'statement', ast: undefined, throwOf: n, succ: [], pred: [] };
+        nodes.push(point);
+        throwPoints.set(n, point);
+        route(point, { kind: 'throw' });
+      }
+    }
+    return n;
+  };
+
+  const entry = make('entry', undefined);
 
   const simple = (ast: ts.Node, preds: CfgNode[]): CfgNode[] => {
     const n = make('statement', ast);
     link(preds, n);
+    return [n];
+  };
+
+  /** The branch of `cond` taken when it evaluates to `value`. */
+  const branch = (cond: CfgNode, value: boolean): CfgNode[] => {
+    const expr = cond.ast as ts.Expression | undefined;
+    if (!expr) return [cond];
+    const n = make('assume', undefined, { expr, value });
+    link([cond], n);
     return [n];
   };
 
@@ -87,7 +154,7 @@ export function buildCfg(fn: FunctionLike): Cfg {
   };
 
   const loop = (stmt: ts.IterationStatement, labels: string[], build: (target: JumpTarget) => CfgNode[]): CfgNode[] => {
-    const target: JumpTarget = { labels, isLoop: true, breaks: [] };
+    const target: JumpTarget = { labels, isLoop: true, breaks: [], depth: handlers.length };
     targets.push(target);
     const exitNode = make('loop-exit', stmt);
     const fallOut = build(target);
@@ -95,6 +162,37 @@ export function buildCfg(fn: FunctionLike): Cfg {
     link(fallOut, exitNode);
     link(target.breaks, exitNode);
     return [exitNode];
+  };
+
+  const visitTry = (s: ts.TryStatement, preds: CfgNode[]): CfgNode[] => {
+    const fin: Handler | undefined = s.finallyBlock ? { kind: 'finally', throwers: [], pending: [] } : undefined;
+    if (fin) handlers.push(fin);
+    // A throw before the first statement of the `try` completes leaves the state it entered with.
+    const cat: Handler | undefined = s.catchClause ? { kind: 'catch', throwers: [...preds], pending: [] } : undefined;
+    if (cat) handlers.push(cat);
+    else if (fin) for (const p of preds) fin.pending.push({ from: p, exit: { kind: 'throw' } });
+    const tryOut = visit(s.tryBlock, preds);
+    if (cat) handlers.pop();
+    const catchOut = cat && s.catchClause ? visit(s.catchClause.block, cat.throwers) : [];
+    if (!fin || !s.finallyBlock) return [...tryOut, ...catchOut];
+    handlers.pop();
+    const block = s.finallyBlock;
+    const normal = [...tryOut, ...catchOut];
+    const out = normal.length > 0 ? visit(block, normal) : [];
+    const groups: { exit: Exit; froms: CfgNode[] }[] = [];
+    for (const { from, exit: e } of fin.pending) {
+      let g = groups.find(x => x.exit.kind === e.kind && ('target' in x.exit ? x.exit.target : undefined) === ('target' in e ? e.target : undefined));
+      if (!g) groups.push(g = { exit: e, froms: [] });
+      g.froms.push(from);
+    }
+    for (const { exit: e, froms } of groups) {
+      if (nodes.length > MAX_NODES) {
+        for (const f of froms) route(f, e);
+        continue;
+      }
+      for (const f of visit(block, froms)) route(f, e);
+    }
+    return out;
   };
 
   const visit = (stmt: ts.Statement, preds: CfgNode[], labels: string[] = []): CfgNode[] => {
@@ -107,7 +205,7 @@ export function buildCfg(fn: FunctionLike): Cfg {
         const l = stmt as ts.LabeledStatement;
         const inner = [...labels, l.label.text];
         if (ts.isIterationStatement(l.statement, false)) return visit(l.statement, preds, inner);
-        const target: JumpTarget = { labels: inner, isLoop: false, breaks: [] };
+        const target: JumpTarget = { labels: inner, isLoop: false, breaks: [], depth: handlers.length };
         targets.push(target);
         const out = visit(l.statement, preds);
         targets.pop();
@@ -117,8 +215,8 @@ export function buildCfg(fn: FunctionLike): Cfg {
         const s = stmt as ts.IfStatement;
         const cond = make('condition', s.expression);
         link(preds, cond);
-        const thenOut = visit(s.thenStatement, [cond]);
-        const elseOut = s.elseStatement ? visit(s.elseStatement, [cond]) : [cond];
+        const thenOut = visit(s.thenStatement, branch(cond, true));
+        const elseOut = s.elseStatement ? visit(s.elseStatement, branch(cond, false)) : branch(cond, false);
         return [...thenOut, ...elseOut];
       }
       case ts.SyntaxKind.WhileStatement: {
@@ -127,9 +225,9 @@ export function buildCfg(fn: FunctionLike): Cfg {
           const cond = make('condition', s.expression);
           link(preds, cond);
           target.continueTo = cond;
-          const bodyOut = visit(s.statement, [cond]);
+          const bodyOut = visit(s.statement, branch(cond, true));
           link(bodyOut, cond);
-          return isTrueLiteral(s.expression) ? [] : [cond];
+          return isTrueLiteral(s.expression) ? [] : branch(cond, false);
         });
       }
       case ts.SyntaxKind.DoStatement: {
@@ -141,8 +239,8 @@ export function buildCfg(fn: FunctionLike): Cfg {
           link(preds, bodyEntry);
           const bodyOut = visit(s.statement, [bodyEntry]);
           link(bodyOut, cond);
-          link([cond], bodyEntry);
-          return isTrueLiteral(s.expression) ? [] : [cond];
+          link(branch(cond, true), bodyEntry);
+          return isTrueLiteral(s.expression) ? [] : branch(cond, false);
         });
       }
       case ts.SyntaxKind.ForStatement: {
@@ -154,10 +252,10 @@ export function buildCfg(fn: FunctionLike): Cfg {
           link(cur, cond);
           const incr = s.incrementor ? make('statement', s.incrementor) : cond;
           target.continueTo = incr;
-          const bodyOut = visit(s.statement, [cond]);
+          const bodyOut = visit(s.statement, branch(cond, true));
           link(bodyOut, incr);
           if (incr !== cond) link([incr], cond);
-          return s.condition && !isTrueLiteral(s.condition) ? [cond] : [];
+          return s.condition && !isTrueLiteral(s.condition) ? branch(cond, false) : [];
         });
       }
       case ts.SyntaxKind.ForOfStatement:
@@ -176,7 +274,7 @@ export function buildCfg(fn: FunctionLike): Cfg {
         const s = stmt as ts.SwitchStatement;
         const disc = make('condition', s.expression);
         link(preds, disc);
-        const target: JumpTarget = { labels, isLoop: false, breaks: [] };
+        const target: JumpTarget = { labels, isLoop: false, breaks: [], depth: handlers.length };
         targets.push(target);
         let fall: CfgNode[] = [];
         let hasDefault = false;
@@ -202,39 +300,18 @@ export function buildCfg(fn: FunctionLike): Cfg {
         link(preds, n);
         const isContinue = s.kind === ts.SyntaxKind.ContinueStatement;
         const t = findTarget(s.label, isContinue);
-        if (t && isContinue && t.continueTo) link([n], t.continueTo);
-        else if (t) t.breaks.push(n);
+        if (t && (!isContinue || t.continueTo)) route(n, { kind: isContinue ? 'continue' : 'break', target: t });
         return [];
       }
       case ts.SyntaxKind.ReturnStatement:
       case ts.SyntaxKind.ThrowStatement: {
         const n = make('statement', stmt);
         link(preds, n);
-        exitFrom(n);
+        route(n, { kind: stmt.kind === ts.SyntaxKind.ReturnStatement ? 'return' : 'throw' });
         return [];
       }
-      case ts.SyntaxKind.TryStatement: {
-        const s = stmt as ts.TryStatement;
-        const abrupt: CfgNode[] = [];
-        if (s.finallyBlock) finallyEntries.push(abrupt);
-        const scope: CfgNode[] = [];
-        tryScopes.push(scope);
-        const tryOut = visit(s.tryBlock, preds);
-        tryScopes.pop();
-        let catchOut: CfgNode[] = [];
-        if (s.catchClause) {
-          // Any node of the try block may throw, and so may the very first one before it runs.
-          catchOut = visit(s.catchClause.block, [...preds, ...scope]);
-        } else if (s.finallyBlock) {
-          abrupt.push(...preds, ...scope);
-        }
-        if (!s.finallyBlock) return [...tryOut, ...catchOut];
-        finallyEntries.pop();
-        const finOut = visit(s.finallyBlock, [...tryOut, ...catchOut, ...abrupt]);
-        // After `finally`, abrupt exits continue outward; normal ones fall through.
-        if (abrupt.length > 0) for (const f of finOut) exitFrom(f);
-        return tryOut.length + catchOut.length > 0 ? finOut : [];
-      }
+      case ts.SyntaxKind.TryStatement:
+        return visitTry(stmt as ts.TryStatement, preds);
       default:
         return simple(stmt, preds);
     }
@@ -256,23 +333,56 @@ export function buildCfg(fn: FunctionLike): Cfg {
   (exit as { id: number }).id = nodes.length;
   nodes.push(exit);
 
-  return {
-    entry,
-    exit,
-    nodes,
-    nodeOf(node: ts.Node): CfgNode | undefined {
-      for (let n: ts.Node | undefined = node; n && n !== fn; n = n.parent) {
-        const hit = byAst.get(n);
-        if (hit) return hit;
-        if (isFunctionBoundary(n)) return undefined;
-      }
-      return undefined;
-    },
+  const nodesOf = (node: ts.Node): readonly CfgNode[] => {
+    for (let n: ts.Node | undefined = node; n && n !== fn; n = n.parent) {
+      const hit = byAst.get(n);
+      if (hit) return hit;
+      if (isFunctionBoundary(n)) return [];
+    }
+    return [];
   };
+  return { entry, exit, nodes, nodesOf, nodeOf: node => nodesOf(node)[0] };
 }
 
 function isTrueLiteral(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.TrueKeyword;
+}
+
+/**
+ * Whether `node`, inside `root`, is evaluated only on some of the paths through `root`: it sits on
+ * the right of `&&`, `||`, `??` (or their assignment forms), in a branch of `?:`, or after a `?.`.
+ */
+export function isConditional(node: ts.Node, root: ts.Node): boolean {
+  for (let n = node; n !== root && n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isBinaryExpression(p) && p.right === n && SHORT_CIRCUIT.has(p.operatorToken.kind)) return true;
+    if (ts.isConditionalExpression(p) && p.condition !== n) return true;
+    if (ts.isOptionalChain(n)) return true;
+  }
+  return false;
+}
+
+const SHORT_CIRCUIT = new Set([
+  ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken,
+]);
+
+/**
+ * What a condition's value says of its parts: `a && b` true means both are true, `a || b` false
+ * means both are false, `!a` flips. The atoms whose value is then known, with that value.
+ */
+export function impliedAtoms(expr: ts.Expression, value: boolean): { atom: ts.Expression; value: boolean }[] {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return impliedAtoms(e.operand, !value);
+  if (ts.isBinaryExpression(e)) {
+    const k = e.operatorToken.kind;
+    if ((k === ts.SyntaxKind.AmpersandAmpersandToken && value) || (k === ts.SyntaxKind.BarBarToken && !value)) {
+      return [...impliedAtoms(e.left, value), ...impliedAtoms(e.right, value)];
+    }
+    if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return [];
+  }
+  return [{ atom: e, value }];
 }
 
 /**
@@ -296,9 +406,25 @@ export function everyPathPasses(cfg: Cfg, from: CfgNode, passes: (n: CfgNode) =>
 
 /**
  * A forward "must" dataflow over the graph: a fact holds at a node when it holds on every path
- * into it. `transfer` maps the facts before a node to those after it.
+ * into it. `transfer` maps the facts before a node to those after it. Returns the facts before each node.
  */
 export function mustForward<T>(cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>): Map<CfgNode, ReadonlySet<T>> {
+  return forward(cfg, initial, transfer, (into, from) => {
+    for (const x of into) if (!from.has(x)) into.delete(x);
+  });
+}
+
+/** A forward "may" dataflow: a fact holds at a node when it holds on some path into it. */
+export function mayForward<T>(cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>): Map<CfgNode, ReadonlySet<T>> {
+  return forward(cfg, initial, transfer, (into, from) => {
+    for (const x of from) into.add(x);
+  });
+}
+
+function forward<T>(
+  cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>,
+  join: (into: Set<T>, from: ReadonlySet<T>) => void,
+): Map<CfgNode, ReadonlySet<T>> {
   const before = new Map<CfgNode, ReadonlySet<T>>();
   const after = new Map<CfgNode, ReadonlySet<T>>();
   before.set(cfg.entry, initial);
@@ -310,9 +436,9 @@ export function mustForward<T>(cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: 
     let inSet: Set<T> | undefined;
     for (const p of n.pred) {
       const pa = after.get(p);
-      if (!pa) continue; // not reached yet: the top element of a must-lattice
+      if (!pa) continue; // not reached yet: no path has brought facts here
       if (!inSet) inSet = new Set(pa);
-      else for (const x of inSet) if (!pa.has(x)) inSet.delete(x);
+      else join(inSet, pa);
     }
     const inFacts: ReadonlySet<T> = inSet ?? new Set<T>();
     const prev = before.get(n);

@@ -7,6 +7,7 @@ import { collectFiles } from './files';
 import { DiskModuleFiles } from './module-files';
 import type { Finding } from './finding';
 import { ThreadGraph } from './thread-graph';
+import { LockOrderGraph, lockOrderEdges } from './lock-order';
 import { ThreadMap, buildThreadMap } from './thread-map';
 import type { ts } from './ts';
 import { Workspace } from './workspace';
@@ -14,6 +15,8 @@ import { Workspace } from './workspace';
 export interface CheckOptions {
   cwd: string;
   configFile?: string;
+  /** Each file's time budget (see budget.ts); the engine's default when absent. */
+  budgetMs?: number;
 }
 
 export interface CheckResult {
@@ -73,12 +76,18 @@ export function analysePaths(paths: string[], options: CheckOptions): AnalysedRu
     const parsed = workspace.get(file);
     if (parsed) graph.update(parsed.sourceFile);
   }
-  const context = { graph, peer: (file: string) => workspace.get(file) };
+  // Lock orders too: an inversion needs both files' orders before either is judged.
+  const lockOrder = new LockOrderGraph();
+  for (const file of files) {
+    const parsed = workspace.get(file);
+    if (parsed) lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+  }
+  const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
   const analysed: AnalysedRun['analysed'] = [];
   for (const file of files) {
     const parsed = workspace.get(file);
     if (!parsed) continue;
-    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, context) });
+    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs }) });
   }
   return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors };
 }

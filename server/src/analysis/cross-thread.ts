@@ -13,6 +13,7 @@ import { References } from './references';
 import { outerParent, skipOuter } from './syntax';
 import { builtinName } from './types';
 import type { SpawnRef, ThreadGraph } from './thread-graph';
+import type { LockOrderGraph } from './lock-order';
 
 /** A file of the workspace as the compiler sees it. */
 export interface Peer {
@@ -24,6 +25,8 @@ export interface Peer {
 export interface CrossFileContext {
   graph: ThreadGraph;
   peer(file: string): Peer | undefined;
+  /** The workspace's lock-order graph, fed with every file before its rules run (none: no inversions reported). */
+  lockOrder?: LockOrderGraph;
 }
 
 /**

@@ -6,11 +6,10 @@
 import { ts } from './ts';
 import type { Span } from './finding';
 import type { FileFacts } from './file-facts';
-import { JoinStatus, joinOf } from './joins';
+import type { JoinStatus } from './joins';
 import { OriginKind, originKind } from './provenance';
 import { SpawnSite, spawnSites } from './spawns';
 import type { ModuleFiles } from './module-files';
-import { keyOf } from './locks';
 import { outerParent, skipOuter } from './syntax';
 import type { SpawnRef } from './thread-graph';
 import type { Thread } from './threads';
@@ -97,7 +96,7 @@ function lockFacts(facts: FileFacts, id: ts.Identifier): LockFacts | undefined {
   const p = outerParent(id);
   const expr = ts.isPropertyAccessExpression(p) && p.name === id ? p : id;
   if (!facts.locks.isLock(expr)) return undefined;
-  const key = keyOf(expr);
+  const key = facts.locks.lockKeyOf(expr);
   const acquired: Span[] = [];
   const guarded: MemoryUse[] = [];
   for (const access of facts.accesses) {
@@ -138,7 +137,7 @@ export function spawnsOf(facts: FileFacts, files: ModuleFiles): SpawnFacts[] {
 }
 
 function spawnFacts(facts: FileFacts, { node, target, sends }: SpawnSite): SpawnFacts {
-  const join = joinOf(facts, node);
+  const join = facts.fateOf(node).join;
   return {
     kind: 'spawn',
     span: spanOf(node),

@@ -3,8 +3,8 @@
  * life of this object (one analysis of one version of the file).
  */
 import { ts } from './ts';
-import { Cfg, buildCfg } from './cfg';
-import { LockModel } from './locks';
+import type { Cfg } from './cfg';
+import { LockModel, lockModelOf } from './locks';
 import { ProvenanceAnalysis } from './provenance';
 import { References } from './references';
 import { ModuleRole, Thread, moduleRole, threadAt } from './threads';
@@ -15,8 +15,16 @@ import { SharingAnalysis } from './sharing';
 import { Crossing, crossingPoints } from './boundaries';
 import type { SpawnRef } from './thread-graph';
 import { CrossFileContext, CrossThreadValues } from './cross-thread';
+import type { LockOrderGraph } from './lock-order';
+import { DiskModuleFiles } from './module-files';
+import { SpawnSite, spawnSites } from './spawns';
+import { WorkerFate, workerFate } from './joins';
+import { Channel, messageChannels } from './ports';
 
 type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+
+/** Spawn paths are resolved against the files on disk, as the thread graph resolves them. */
+const DISK = new DiskModuleFiles();
 
 export interface FileFactsOptions {
   environment: 'node' | 'web' | 'auto';
@@ -26,11 +34,11 @@ export interface FileFactsOptions {
 
 export class FileFacts {
   readonly checker: ts.TypeChecker;
-  private readonly cfgs = new Map<FunctionLike, Cfg>();
+  private readonly fates = new Map<ts.Node, WorkerFate>();
   private cached: {
     refs?: References; provenance?: ProvenanceAnalysis; role?: ModuleRole; runtime?: Runtime;
     locks?: LockModel; accesses?: MemoryAccess[]; loops?: LoopAnalysis; sharing?: SharingAnalysis; atomics?: AtomicsCall[];
-    boundaries?: Crossing[];
+    boundaries?: Crossing[]; spawns?: SpawnSite[]; channels?: Channel[];
   } = {};
 
   constructor(readonly file: ts.SourceFile, readonly program: ts.Program, private readonly options: FileFactsOptions) {
@@ -65,7 +73,7 @@ export class FileFacts {
   }
 
   get locks(): LockModel {
-    return this.cached.locks ??= new LockModel(this.checker, fn => this.cfgOf(fn));
+    return this.cached.locks ??= lockModelOf(this.program, this.file);
   }
 
   get loops(): LoopAnalysis {
@@ -90,9 +98,31 @@ export class FileFacts {
     return this.cached.boundaries ??= crossingPoints(this.file, this.program, node => this.threadAt(node));
   }
 
+  /** This file's spawn sites, each with the module it starts (see spawns.ts). */
+  get spawns(): readonly SpawnSite[] {
+    return this.cached.spawns ??= spawnSites(this.file, DISK, name => this.refs.named(name));
+  }
+
+  /** What becomes of the worker a spawn site of this file starts: joined, detached, handed off; its errors handled (see joins.ts). */
+  fateOf(spawn: ts.NewExpression | ts.CallExpression): WorkerFate {
+    let fate = this.fates.get(spawn);
+    if (!fate) this.fates.set(spawn, fate = workerFate(this, spawn));
+    return fate;
+  }
+
+  /** The message channels this file opens, and what becomes of each port (see ports.ts). */
+  get channels(): readonly Channel[] {
+    return this.cached.channels ??= messageChannels(this);
+  }
+
   /** Spawn sites in other files that start this module. */
   get spawners(): readonly SpawnRef[] {
     return this.options.context?.graph.spawners(this.file.fileName) ?? [];
+  }
+
+  /** The workspace's lock orders, this file's current edges in, when the analysis was given them. */
+  get lockOrder(): LockOrderGraph | undefined {
+    return this.options.context?.lockOrder;
   }
 
   threadAt(node: ts.Node): Thread {
@@ -100,9 +130,7 @@ export class FileFacts {
   }
 
   cfgOf(fn: FunctionLike): Cfg {
-    let cfg = this.cfgs.get(fn);
-    if (!cfg) this.cfgs.set(fn, cfg = buildCfg(fn));
-    return cfg;
+    return this.locks.cfgOf(fn);
   }
 
   typeOf(node: ts.Node): ts.Type {

@@ -1,11 +1,16 @@
 /**
- * What becomes of a spawned worker in the spawning file: joined (its exit is awaited or listened
- * to, or it is terminated), detached (`unref()`), never joined, or handed to code we do not follow
- * (stored, passed, returned), in which case we do not claim anything. The Join rules build on this.
+ * What becomes of a worker a file spawns (value-flow.ts follows its value): whether its end is
+ * observed (joined: an `'exit'` listener, `once(w, 'exit')`, an awaited `terminate()`, or its result
+ * settling a promise), it is let go on purpose (`unref()`), or it goes where we do not follow (handed
+ * off: returned, stored, passed on, or given a `MessagePort`, whose channel then carries its life);
+ * and whether its `'error'` event is handled. One join or handler anywhere counts. The Join rules,
+ * the hover and the thread map build on this.
  */
 import { ts } from './ts';
 import type { FileFacts } from './file-facts';
-import { outerParent, skipOuter } from './syntax';
+import { isValueUnused, outerParent, skipOuter } from './syntax';
+import { builtinName } from './types';
+import { type Flow, type MemberUse, followValue } from './value-flow';
 
 export type JoinStatus =
   | { kind: 'joined'; at: ts.Node }
@@ -13,68 +18,195 @@ export type JoinStatus =
   | { kind: 'never' }
   | { kind: 'handed-off'; at: ts.Node };
 
-/** Ending a worker or a pool: `worker.terminate()`, `pool.destroy()` (Piscina, Tinypool), `pool.terminate()` (workerpool). */
+export type ErrorStatus =
+  | { kind: 'handled'; at: ts.Node }
+  | { kind: 'handed-off'; at: ts.Node }
+  | { kind: 'unhandled' };
+
+export interface WorkerFate {
+  join: JoinStatus;
+  errors: ErrorStatus;
+  /** Every expression that stands for the worker, the spawn first. */
+  uses: readonly ts.Expression[];
+  /** The variable the spawn is put in straight away (`w` of `const w = new Worker(…)`). */
+  holder?: ts.Identifier;
+}
+
+/** Ending a worker or a pool: `worker.terminate()`, `pool.destroy()` (Piscina, Tinypool), `pool.close()`. */
 const TERMINATORS = new Set(['terminate', 'destroy', 'close']);
-const EXIT_LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** EventEmitter registrations; each returns the emitter, so a chain goes on. */
+const LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Uses of a worker that neither join it nor let it go anywhere. */
-const NEUTRAL_METHODS = new Set(['postMessage', 'on', 'once', 'addListener', 'addEventListener', 'off',
-  'removeListener', 'removeEventListener', 'ref', 'getHeapSnapshot', 'threadId', 'resourceLimits', 'stdout', 'stderr',
-  'stdin', 'performance', 'emit', 'onmessage', 'onerror', 'onmessageerror']);
+const NEUTRAL_METHODS = new Set(['postMessage', 'off', 'removeListener', 'removeAllListeners', 'removeEventListener',
+  'ref', 'getHeapSnapshot', 'threadId', 'resourceLimits', 'stdout', 'stderr', 'stdin', 'performance', 'emit',
+  'setMaxListeners', 'listenerCount', 'listeners', 'onmessageerror']);
 
-export function joinOf(facts: FileFacts, spawn: ts.Expression): JoinStatus {
-  const uses = usesOf(facts, spawn);
-  let handedOff: ts.Node | undefined;
-  for (const use of uses) {
-    const verdict = classify(use);
-    if (verdict.kind === 'joined' || verdict.kind === 'detached') return verdict;
-    if (verdict.kind === 'handed-off') handedOff ??= verdict.at;
+export function workerFate(facts: FileFacts, spawn: ts.NewExpression | ts.CallExpression): WorkerFate {
+  const flow = followValue(facts.refs, { expressions: [spawn] }, { chaining: LISTENERS });
+  const joins: JoinStatus[] = [];
+  const errors: ErrorStatus[] = [];
+  const transfer = spawn.arguments?.[1] && transferListOf(spawn.arguments[1], 'transferList');
+  const port = transfer && portIn(facts, transfer);
+  if (port) handOff(joins, errors, port);
+  for (const m of flow.members) judgeMember(facts, m, joins, errors);
+  for (const { call, index } of flow.args) {
+    const event = index === 0 && isOnceCall(call) ? eventName(call.arguments?.[1]) : undefined;
+    if (event === undefined) {
+      handOff(joins, errors, call);
+      continue;
+    }
+    if ((event === 'exit' || event === 'message') && !isValueUnused(call)) joins.push({ kind: 'joined', at: call });
+    if (rejectionIsHandled(call)) errors.push({ kind: 'handled', at: call });
   }
-  return handedOff ? { kind: 'handed-off', at: handedOff } : { kind: 'never' };
+  for (const at of flow.escapes) handOff(joins, errors, at);
+  return { join: strongest(joins) ?? { kind: 'never' }, errors: strongestError(errors), uses: flow.uses, holder: holderOf(spawn, flow) };
 }
 
-/** The expressions that stand for the worker: the `new` itself, then every read of the variable holding it. */
-function usesOf(facts: FileFacts, spawn: ts.Expression): ts.Expression[] {
-  const holder = outerParent(spawn);
-  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) {
-    const sym = facts.refs.symbolAt(holder.name);
-    return sym ? facts.refs.of(sym).filter(ref => ref !== holder.name) : [];
+function judgeMember(facts: FileFacts, m: MemberUse, joins: JoinStatus[], errors: ErrorStatus[]): void {
+  const { name, call, assigned } = m;
+  if (call && (LISTENERS.has(name) || name === 'addEventListener')) {
+    const event = eventName(call.arguments[0]);
+    if (event === 'exit') joins.push({ kind: 'joined', at: call });
+    if (event === 'error') errors.push({ kind: 'handled', at: call });
+    if (event === 'message' && settlesPromise(facts, call.arguments[1])) joins.push({ kind: 'joined', at: call });
+  } else if (call && TERMINATORS.has(name)) {
+    if (!isValueUnused(call)) joins.push({ kind: 'joined', at: call });
+  } else if (call && name === 'unref') {
+    joins.push({ kind: 'detached', at: call });
+  } else if (call && name === 'postMessage') {
+    const transfer = call.arguments[1] && transferListOf(call.arguments[1], 'transfer');
+    const port = transfer && portIn(facts, transfer);
+    if (port) handOff(joins, errors, port);
+  } else if (assigned && name === 'onerror') {
+    errors.push({ kind: 'handled', at: m.access });
+  } else if (assigned && name === 'onmessage') {
+    if (settlesPromise(facts, assigned)) joins.push({ kind: 'joined', at: m.access });
+  } else if (call && !NEUTRAL_METHODS.has(name)) {
+    handOff(joins, errors, call); // a method we do not know may keep it anywhere
   }
-  return [spawn];
 }
 
-function classify(use: ts.Expression): JoinStatus | { kind: 'neutral' } {
-  const p = outerParent(use);
-  if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === use) {
-    const method = p.name.text;
-    const call = p.parent;
-    const isCall = ts.isCallExpression(call) && call.expression === p;
-    if (isCall && TERMINATORS.has(method)) return { kind: 'joined', at: call };
-    if (isCall && method === 'unref') return { kind: 'detached', at: call };
-    if (isCall && EXIT_LISTENERS.has(method) && isExitEvent(call.arguments[0])) return { kind: 'joined', at: call };
-    if (NEUTRAL_METHODS.has(method)) return { kind: 'neutral' };
-    return { kind: 'handed-off', at: p };
-  }
-  // once(worker, 'exit') / events.once(worker, 'exit')
-  if (ts.isCallExpression(p) && skipOuter(p.arguments[0] ?? p) === use && isOnceCall(p) && isExitEvent(p.arguments[1])) {
-    return { kind: 'joined', at: p };
-  }
-  if (ts.isExpressionStatement(p)) return { kind: 'neutral' };
-  if (ts.isBinaryExpression(p) && p.left !== use && isComparison(p.operatorToken.kind)) return { kind: 'neutral' };
-  return { kind: 'handed-off', at: use };
+function handOff(joins: JoinStatus[], errors: ErrorStatus[], at: ts.Node): void {
+  joins.push({ kind: 'handed-off', at });
+  errors.push({ kind: 'handed-off', at });
 }
 
-function isOnceCall(call: ts.CallExpression): boolean {
+const JOIN_ORDER: JoinStatus['kind'][] = ['joined', 'detached', 'handed-off'];
+
+function strongest(verdicts: JoinStatus[]): JoinStatus | undefined {
+  for (const kind of JOIN_ORDER) {
+    const hit = verdicts.find(v => v.kind === kind);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function strongestError(verdicts: ErrorStatus[]): ErrorStatus {
+  return verdicts.find(v => v.kind === 'handled') ?? verdicts.find(v => v.kind === 'handed-off') ?? { kind: 'unhandled' };
+}
+
+function holderOf(spawn: ts.Expression, flow: Flow): ts.Identifier | undefined {
+  const p = outerParent(spawn);
+  if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(p.left)) &&
+      flow.uses.length > 1) {
+    return skipOuter(p.left) as ts.Identifier;
+  }
+  return undefined;
+}
+
+/** `once(worker, …)` / `events.once(worker, …)`: a promise of the event that rejects on `'error'`. */
+function isOnceCall(call: ts.CallExpression | ts.NewExpression): call is ts.CallExpression {
+  if (!ts.isCallExpression(call)) return false;
   const callee = skipOuter(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
   return name === 'once';
 }
 
-function isExitEvent(e: ts.Expression | undefined): boolean {
+function eventName(e: ts.Expression | undefined): string | undefined {
   const x = e && skipOuter(e);
-  return !!x && ts.isStringLiteralLike(x) && x.text === 'exit';
+  return x && ts.isStringLiteralLike(x) ? x.text : undefined;
 }
 
-function isComparison(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
-    kind === ts.SyntaxKind.EqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken;
+/**
+ * Whether a promise's rejection reaches code that deals with it: awaited, returned, passed on
+ * (`Promise.all`, `exits.push`), held in a variable or a list for later, or given a rejection handler.
+ * Not when it is dropped, or only given `.then(onFulfilled)` whose own promise is dropped.
+ */
+function rejectionIsHandled(promise: ts.Expression): boolean {
+  const p = outerParent(promise);
+  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p) || ts.isArrowFunction(p) ||
+      ts.isVariableDeclaration(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p)) {
+    return true;
+  }
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.some(a => skipOuter(a) === promise)) return true;
+  if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === promise && ts.isCallExpression(p.parent)) {
+    const method = p.name.text;
+    if (method === 'catch' || (method === 'then' && p.parent.arguments.length >= 2)) return true;
+    if (method === 'then' || method === 'finally') return rejectionIsHandled(p.parent);
+  }
+  return false;
+}
+
+/**
+ * Whether a listener settles a promise the worker is wrapped in: it is (or calls) the `resolve` of an
+ * enclosing `new Promise((resolve, reject) => …)` executor. The worker's result is then its join handle.
+ */
+function settlesPromise(facts: FileFacts, listener: ts.Expression | undefined): boolean {
+  if (!listener) return false;
+  const resolvers = new Set<ts.Symbol>();
+  for (let n: ts.Node = listener; n.parent; n = n.parent) {
+    const resolve = executorParameter(n, 0);
+    const sym = resolve && facts.refs.symbolAt(resolve);
+    if (sym) resolvers.add(sym);
+  }
+  if (resolvers.size === 0) return false;
+  const isResolver = (e: ts.Expression): boolean => {
+    const x = skipOuter(e);
+    const sym = ts.isIdentifier(x) ? facts.refs.symbolAt(x) : undefined;
+    return !!sym && resolvers.has(sym);
+  };
+  const fn = skipOuter(listener);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return isResolver(fn);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && isResolver(n.expression)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return found;
+}
+
+/** The `index`th parameter's name of `fn` when it is the executor of a `new Promise(…)`. */
+export function executorParameter(fn: ts.Node, index: number): ts.Identifier | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = outerParent(fn);
+  if (!ts.isNewExpression(call) || skipOuter(call.arguments?.[0] ?? call) !== fn) return undefined;
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee) || callee.text !== 'Promise') return undefined;
+  const name = fn.parameters[index]?.name;
+  return name && ts.isIdentifier(name) ? name : undefined;
+}
+
+/** The transfer list of a `postMessage` (`[…]` or `{ transfer: […] }`) or a Worker's options (`{ transferList: […] }`). */
+function transferListOf(arg: ts.Expression, key: 'transfer' | 'transferList'): ts.ArrayLiteralExpression | undefined {
+  const e = skipOuter(arg);
+  if (ts.isArrayLiteralExpression(e)) return key === 'transfer' ? e : undefined;
+  if (!ts.isObjectLiteralExpression(e)) return undefined;
+  for (const p of e.properties) {
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === key) {
+      const list = skipOuter(p.initializer);
+      return ts.isArrayLiteralExpression(list) ? list : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** An item of a transfer list that is, or may be (typed `any`), a port. */
+function portIn(facts: FileFacts, list: ts.ArrayLiteralExpression): ts.Expression | undefined {
+  return list.elements.find(item => {
+    const type = facts.typeOf(item);
+    return builtinName(type) === 'MessagePort' || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+  });
 }

@@ -1,37 +1,95 @@
 /**
- * The first lock model: which locks are held at a point (a "must" fact: held on every path there).
- * A lock is `lock()/unlock()` or `acquire()/release()` on a value whose type name ends in `Mutex`,
- * `Lock` or `Semaphore` (blocking ones: an `acquire()` returning a promise is an in-thread async lock
- * that never protects memory from other threads); the raw Atomics spin lock (a `compareExchange` /
- * `exchange` loop, released by `Atomics.store(a, i, 0)`, `exchange(a, i, 0)` or `sub(a, i, 1)`);
- * functions of the program whose body nets an acquire or a release of a lock named by a parameter
- * (`lock(arr, i)` helpers); functions tagged `@acquires L` / `@releases L` (their bodies are the lock's
- * implementation, so the tag is believed over them); bodies of functions tagged `@requires L`, which
- * start with `L` held; and callbacks of `withLock`-shaped helpers. A lock-looking call we cannot
- * resolve is the unknown lock `?`: code under it is treated as protected, so unknown stays silent.
- * Lock identity is the receiver's text (`this.mutex`) or `array[index]` for raw locks.
+ * The lock model: which locks are held at a point, flow-sensitively over each function's control-flow
+ * graph, and what every call does to them.
+ *
+ * A lock is `lock()/unlock()`, `acquire()/release()` (and their read/write/`…Async`/`try…` forms) on a
+ * value whose type name ends in `Mutex`, `Lock` or `Semaphore`: blocking when the acquire is
+ * synchronous or built on `Atomics`; in-thread when it is a promise-based lock that only orders the
+ * tasks of one thread (`async-mutex`: `const release = await m.acquire(); … release()`). Also: the raw
+ * Atomics spin lock (a `compareExchange` / `exchange` from free (0) to taken, retried in a loop; released
+ * by `Atomics.store(a, i, 0)`, `exchange(a, i, 0)` or `sub(a, i, 1)`); a condition variable's
+ * `wait(lock)`, which drops and takes back the lock it is given; functions tagged `@acquires L` /
+ * `@releases L` (their bodies are the lock's implementation, so the tag is believed over them); and
+ * functions of the program, summarised: what they take or drop for good (`lock(arr, i)` helpers), and
+ * what they take and drop inside (for double locking and lock order through calls). Bodies of
+ * functions tagged `@requires L` and callbacks of `withLock`-shaped helpers (`runExclusive` too) start
+ * with the lock held. A lock-looking call we cannot resolve is the unknown lock `?`: code under it is
+ * treated as protected, so unknown stays silent.
+ *
+ * A lock's key is the text that names it once `const` aliases are followed (`const m = this.mutex`
+ * makes `m` and `this.mutex` one key), `array[index]` for raw locks (a constant index by its value).
+ * Within a function a key names one lock. Across functions and files, `lockClass` names what a key
+ * resolves to by symbol: the variable, or the field of a class or interface (every instance's lock of
+ * one field is one class, as a lock-order checker needs).
  */
 import { ts } from './ts';
-import { Cfg, CfgNode, mustForward } from './cfg';
+import { Cfg, CfgNode, buildCfg, impliedAtoms, isConditional, mayForward, mustForward } from './cfg';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
 import { builtinName, isPromiseLike } from './types';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';
+/** A read (shared) lock is its own key, `m:read`: it lets other readers in, so a write under it is unprotected. */
+export const READ_SUFFIX = ':read';
+
+/**
+ * `blocking`: protects memory from other threads, and blocks them while held (typed locks built on
+ * `Atomics`, raw spin locks); `in-thread`: a promise-based lock that orders tasks of this thread only;
+ * `tagged`: named by `@acquires` / `@releases`, of unknown make; `unknown`: the lock `?`.
+ */
+export type LockFlavor = 'blocking' | 'in-thread' | 'tagged' | 'unknown';
 
 export interface LockEvent {
   kind: 'acquire' | 'release';
   key: LockKey;
+  /** The call, or the condition whose outcome takes the lock (`if (m.tryLock())`, a spin loop's test). */
   node: ts.Node;
+  flavor: LockFlavor;
+  /** A counting lock (a `*Semaphore`), which one task may take more than once. */
+  counting?: boolean;
+  /** Done by a called function of the program (a helper, a tagged function), not by the lock's own method. */
+  viaCall?: boolean;
+  /** A condition variable's wait: the lock is dropped and taken back within the call. */
+  transient?: boolean;
+  /** Only some paths through its statement run it (`ok && m.lock()`). */
+  conditional?: boolean;
 }
 
-type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+/** A lock a called function takes (and may drop again) inside, as seen from the call. */
+export interface InnerAcquisition {
+  key: LockKey;
+  /** Its class when the callee names it without its parameters or `this` (a module's lock). */
+  lockClass?: string;
+}
+
+/** The locks of one function: its graph, the events of each node, and the held sets before each node. */
+export interface FunctionLocks {
+  readonly fn: FunctionLike;
+  readonly cfg: Cfg;
+  /** Held on entry: `@requires L`, or the callback of `withLock(m, …)`. */
+  readonly initial: ReadonlySet<LockKey>;
+  /** The `withLock` call or the `@requires` function that makes `initial` held. */
+  readonly initialSite: ts.Node | undefined;
+  /** Events of each node, in evaluation order; nodes without events are absent. */
+  readonly events: ReadonlyMap<CfgNode, readonly LockEvent[]>;
+  /** Held on every path into each node. */
+  readonly mustBefore: ReadonlyMap<CfgNode, ReadonlySet<LockKey>>;
+  /** Keys some path into each node has taken or dropped. */
+  readonly touchedBefore: ReadonlyMap<CfgNode, ReadonlySet<LockKey>>;
+  /** What kind of lock each key of this function is (a name may mean another lock in another function). */
+  readonly flavors: ReadonlyMap<LockKey, LockFlavor>;
+  /** Keys whose first event on some path is a release: the caller's lock, dropped and maybe taken back (a condition wait). */
+  readonly borrowed: ReadonlySet<LockKey>;
+}
+
+export type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 const LOCK_TYPE = /(Mutex|Lock|Semaphore)$/;
+const CONDVAR_TYPE = /(Condvar|CondVar|Condition|ConditionVariable)$/;
+const SEMAPHORE_TYPE = /Semaphore$/;
 /**
- * Methods of a lock type, by what they do. A read (shared) lock is its own key, `m:read`: it lets
- * other readers in, so a write made under it is still unsynchronized. `…Async` twins (a lock over
- * shared memory taken with `Atomics.waitAsync`) mean the same as their blocking names.
+ * Methods of a lock type, by what they do. `…Async` twins (a lock over shared memory taken with
+ * `Atomics.waitAsync`) mean the same as their blocking names. `try…` forms take the lock when they return true.
  */
 const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = {
   lock: { kind: 'acquire', mode: 'write', pair: 'unlock' },
@@ -47,38 +105,189 @@ const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' 
   lockRead: { kind: 'acquire', mode: 'read', pair: 'unlockRead' },
   unlockRead: { kind: 'release', mode: 'read', pair: 'lockRead' },
 };
+const TRY_METHODS: Record<string, 'write' | 'read'> = {
+  tryLock: 'write', tryAcquire: 'write', tryWriteLock: 'write', tryLockWrite: 'write', tryReadLock: 'read', tryLockRead: 'read',
+};
+const CONDVAR_WAITS = new Set(['wait', 'waitAsync', 'waitFor', 'waitUntil']);
 const LOCKISH_FUNCTION = /^(lock|unlock|acquire|release)/i;
 /** Packages whose locks order tasks of one thread: they never protect memory from other threads. */
 const IN_THREAD_LOCK_PACKAGES = /[\\/]node_modules[\\/](async-mutex|async-lock|await-lock|async-sema)[\\/]/;
-export const READ_SUFFIX = ':read';
-const WITH_LOCK = new Set(['withLock', 'withMutex', 'synchronized']);
+const IN_THREAD_LOCK_MODULES = /^(async-mutex|async-lock|await-lock|async-sema)$/;
+/** Helpers whose callback runs with the lock held: a blocking lock's, then an in-thread lock's. */
+const WITH_LOCK = new Set(['withLock', 'withMutex', 'synchronized', 'withWriteLock']);
+const WITH_READ_LOCK = new Set(['withReadLock']);
+const RUN_EXCLUSIVE = 'runExclusive';
 
-interface Summary { acquires: LockKey[]; releases: LockKey[]; params: string[] }
+interface Summary {
+  acquires: { key: LockKey; flavor: LockFlavor }[];
+  releases: { key: LockKey; flavor: LockFlavor }[];
+  inner: InnerAcquisition[];
+  params: string[];
+}
 
 export class LockModel {
-  private readonly held = new Map<FunctionLike, Map<CfgNode, ReadonlySet<LockKey>>>();
+  private readonly functionsCache = new Map<FunctionLike, FunctionLocks>();
   private readonly summaries = new Map<ts.FunctionLikeDeclaration, Summary | null>();
+  private readonly callCache = new Map<ts.CallExpression, LockEvent[]>();
+  private withLocks: { file: ts.SourceFile; list: FunctionLocks[] } | undefined;
   /** For each typed lock seen, the method names it is taken and released with (`lock`/`unlock`…). */
   readonly methodsOf = new Map<LockKey, { acquire: string; release: string }>();
+  private readonly cfgs = new Map<FunctionLike, Cfg>();
 
-  constructor(private readonly checker: ts.TypeChecker, private readonly cfgOf: (fn: FunctionLike) => Cfg) {}
+  constructor(private readonly checker: ts.TypeChecker) {}
 
-  /** Locks held (on every path) when `node` is evaluated. */
-  heldAt(node: ts.Node): ReadonlySet<LockKey> {
-    const fn = enclosingFunction(node);
-    const cfg = this.cfgOf(fn);
-    const cfgNode = cfg.nodeOf(node);
-    if (!cfgNode) return this.initialHeld(fn);
-    const before = this.factsOf(fn, cfg).get(cfgNode) ?? new Set<LockKey>();
-    const partial = this.eventsOf(cfgNode).filter(e => e.node.end <= node.getStart());
-    return partial.length === 0 ? before : apply(before, partial);
+  /** The control-flow graph of a function, built once (the file's other analyses share it). */
+  cfgOf(fn: FunctionLike): Cfg {
+    let cfg = this.cfgs.get(fn);
+    if (!cfg) this.cfgs.set(fn, cfg = buildCfg(fn));
+    return cfg;
   }
 
-  /** Whether an expression is a blocking lock object (its type is a `*Mutex` / `*Lock` / `*Semaphore`). */
+  /** Locks that protect memory from other threads, held on every path when `node` is evaluated. */
+  heldAt(node: ts.Node): ReadonlySet<LockKey> {
+    const all = this.locksHeldAt(node);
+    const { flavors } = this.functionLocks(enclosingFunction(node));
+    return [...all].some(k => flavors.get(k) === 'in-thread') ? new Set([...all].filter(k => flavors.get(k) !== 'in-thread')) : all;
+  }
+
+  /** Every lock held on every path when `node` is evaluated, in-thread ones included. */
+  locksHeldAt(node: ts.Node): ReadonlySet<LockKey> {
+    const fl = this.functionLocks(enclosingFunction(node));
+    const copies = fl.cfg.nodesOf(node);
+    if (copies.length === 0) return fl.initial;
+    let out: Set<LockKey> | undefined;
+    for (const n of copies) {
+      const here = this.heldBefore(fl, n, node.getStart());
+      if (!out) out = new Set(here);
+      else for (const k of out) if (!here.has(k)) out.delete(k);
+    }
+    return out!;
+  }
+
+  /** Held on every path at `pos` inside node `n`: the node's facts, then its events that end before `pos`. */
+  heldBefore(fl: FunctionLocks, n: CfgNode, pos: number): ReadonlySet<LockKey> {
+    const before = fl.mustBefore.get(n) ?? new Set<LockKey>();
+    const partial = (fl.events.get(n) ?? []).filter(e => e.node.end <= pos && e.node.pos < pos);
+    return partial.length === 0 ? before : applyMust(before, partial);
+  }
+
+  /** The analysis of one function, computed once. */
+  functionLocks(fn: FunctionLike): FunctionLocks {
+    let fl = this.functionsCache.get(fn);
+    if (fl) return fl;
+    const cfg = this.cfgOf(fn);
+    const events = new Map<CfgNode, LockEvent[]>();
+    for (const n of cfg.nodes) {
+      const list = this.nodeEvents(n);
+      if (list.length > 0) events.set(n, list);
+    }
+    const { keys: initial, site: initialSite, flavor: initialFlavor } = this.initialHeld(fn);
+    const flavors = new Map<LockKey, LockFlavor>([...initial].map(k => [k, initialFlavor ?? 'tagged']));
+    for (const list of events.values()) for (const e of list) if (!flavors.has(e.key)) flavors.set(e.key, e.flavor);
+    const mustBefore = events.size === 0 && initial.size === 0 ? new Map<CfgNode, ReadonlySet<LockKey>>()
+      : mustForward(cfg, initial, (n, before) => {
+        const list = events.get(n);
+        return list ? applyMust(before, list) : before;
+      });
+    const touchedBefore = events.size === 0 ? new Map<CfgNode, ReadonlySet<LockKey>>()
+      : mayForward(cfg, new Set<LockKey>(), (n, before) => {
+        const list = events.get(n);
+        return list ? new Set([...before, ...list.map(e => e.key)]) : before;
+      });
+    const borrowed = new Set<LockKey>();
+    for (const [n, list] of events) {
+      const touched = touchedBefore.get(n) ?? new Set<LockKey>();
+      const seen = new Set<LockKey>();
+      for (const e of list) {
+        if (e.kind === 'release' && !touched.has(e.key) && !seen.has(e.key) && !initial.has(e.key)) borrowed.add(e.key);
+        seen.add(e.key);
+      }
+    }
+    fl = { fn, cfg, initial, initialSite, events, mustBefore, touchedBefore, flavors, borrowed };
+    this.functionsCache.set(fn, fl);
+    return fl;
+  }
+
+  /** Every function of `file` (and its top level) that takes, drops or starts with a lock. */
+  functionsWithLocks(file: ts.SourceFile): FunctionLocks[] {
+    if (this.withLocks?.file === file) return this.withLocks.list;
+    const list: FunctionLocks[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isSourceFile(n) || isFunctionBoundary(n)) {
+        const fl = this.functionLocks(n);
+        if (fl.events.size > 0 || fl.initial.size > 0) list.push(fl);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+    this.withLocks = { file, list };
+    return list;
+  }
+
+  /** The calls a node makes itself (not those of functions defined in it). */
+  callsOf(n: CfgNode): ts.CallExpression[] {
+    if (!n.ast || n.kind === 'loop-exit') return [];
+    const calls: ts.CallExpression[] = [];
+    const visit = (x: ts.Node): void => {
+      if (ts.isCallExpression(x)) calls.push(x);
+    };
+    visit(n.ast);
+    forEachInFunction(n.ast, visit);
+    return calls;
+  }
+
+  /**
+   * Where `key`, held at `pos` in node `n`, was taken: the nearest acquisitions on the paths back
+   * (or the `withLock` call / `@requires` function that holds it on entry).
+   */
+  whereTaken(fl: FunctionLocks, n: CfgNode, pos: number, key: LockKey): ts.Node[] {
+    const taken = this.lastEvents(fl, n, pos, key).filter(e => e.kind === 'acquire').map(e => e.node);
+    if (fl.initial.has(key) && fl.initialSite && this.reachesEntry(fl, n, pos, key)) taken.unshift(fl.initialSite);
+    return taken;
+  }
+
+  /** The last events on `key` on the paths back from `pos` in node `n` (up to three), in text order. */
+  lastEvents(fl: FunctionLocks, n: CfgNode, pos: number, key: LockKey): LockEvent[] {
+    const last = (node: CfgNode, before: number): LockEvent | undefined =>
+      (fl.events.get(node) ?? []).filter(e => e.key === key && e.node.end <= before).pop();
+    const here = last(n, pos);
+    if (here) return [here];
+    const found: LockEvent[] = [];
+    const seen = new Set<CfgNode>([n]);
+    const stack = [...n.pred];
+    while (stack.length > 0 && found.length < 3) {
+      const p = stack.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const e = last(p, Infinity);
+      if (e) {
+        if (!found.some(f => f.node === e.node && f.kind === e.kind)) found.push(e);
+        continue;
+      }
+      stack.push(...p.pred);
+    }
+    return found.sort((a, b) => a.node.pos - b.node.pos);
+  }
+
+  /** Whether some path back from `pos` in `n` reaches the entry without an event on `key`. */
+  private reachesEntry(fl: FunctionLocks, n: CfgNode, pos: number, key: LockKey): boolean {
+    const has = (node: CfgNode, before: number): boolean => (fl.events.get(node) ?? []).some(e => e.key === key && e.node.end <= before);
+    if (has(n, pos)) return false;
+    const seen = new Set<CfgNode>([n]);
+    const stack = [...n.pred];
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      if (p === fl.cfg.entry) return true;
+      if (seen.has(p) || has(p, Infinity)) continue;
+      seen.add(p);
+      stack.push(...p.pred);
+    }
+    return n === fl.cfg.entry;
+  }
+
+  /** Whether an expression is a lock object (its type is a `*Mutex` / `*Lock` / `*Semaphore`). */
   isLock(e: ts.Expression): boolean {
-    const type = this.checker.getTypeAtLocation(e);
-    const name = builtinName(type) ?? type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
-    return name !== undefined && LOCK_TYPE.test(name);
+    return LOCK_TYPE.test(this.typeName(e) ?? '');
   }
 
   /** Whether `call` takes the lock `key`. */
@@ -86,86 +295,210 @@ export class LockModel {
     return this.callEvents(call).some(e => e.kind === 'acquire' && e.key === key);
   }
 
-  /** The acquire/release events a node performs, in evaluation (text) order. */
-  eventsOf(n: CfgNode): LockEvent[] {
-    if (!n.ast) return [];
-    if (n.kind === 'loop-exit') {
-      const key = this.spinAcquireKey(n.ast as ts.IterationStatement);
-      return key ? [{ kind: 'acquire', key, node: n.ast }] : [];
+
+  /**
+   * Code that implements a lock rather than uses one, exempt from the lock rules: methods of a lock or
+   * condition-variable type (and functions inside them), functions tagged `@acquires` / `@releases`,
+   * and functions named as lock operations (`lock(cells, i)`) that take or drop a lock for their caller.
+   */
+  isImplementation(fn: FunctionLike): boolean {
+    for (let f: ts.Node | undefined = fn; f && !ts.isSourceFile(f); f = f.parent) {
+      if (!isFunctionBoundary(f)) continue;
+      const cls = f.parent;
+      if (ts.isClassLike(cls) && cls.name && (LOCK_TYPE.test(cls.name.text) || CONDVAR_TYPE.test(cls.name.text))) return true;
     }
-    const events: LockEvent[] = [];
-    const visit = (x: ts.Node): void => {
-      if (ts.isCallExpression(x)) events.push(...this.callEvents(x));
-    };
-    visit(n.ast);
-    forEachInFunction(n.ast, visit);
-    return events.sort((a, b) => a.node.end - b.node.end);
+    if (ts.isSourceFile(fn) || ts.isClassStaticBlockDeclaration(fn)) return false;
+    const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+    if ((jsDocTagArguments(holder, 'acquires') ?? jsDocTagArguments(holder, 'releases')) !== undefined) return true;
+    const name = functionName(fn);
+    const summary = name !== undefined && LOCKISH_FUNCTION.test(name) ? this.summaryOf(fn) : undefined;
+    return summary !== undefined && summary.acquires.length + summary.releases.length > 0;
   }
 
-  /** `while (Atomics.compareExchange(a, i, 0, 1) !== 0) …` and its `for (;;) { if (… === 0) break; }` twin. */
-  spinAcquireKey(loop: ts.IterationStatement): LockKey | undefined {
-    const conditions: ts.Expression[] = [];
-    if ((ts.isWhileStatement(loop) || ts.isDoStatement(loop)) && loop.expression.kind !== ts.SyntaxKind.TrueKeyword) {
-      conditions.push(loop.expression);
-    } else if (ts.isForStatement(loop) && loop.condition) {
-      conditions.push(loop.condition);
-    } else {
-      const body = loop.statement;
-      const stmts = ts.isBlock(body) ? body.statements : [body];
-      for (const s of stmts) {
-        if (ts.isIfStatement(s) && isBreakOut(s.thenStatement)) conditions.push(s.expression);
-      }
+  /** The locks a call takes inside the function it runs (released there or not), with the call's arguments in. */
+  innerAcquisitions(call: ts.CallExpression): InnerAcquisition[] {
+    const callee = skipOuter(call.expression);
+    const called = this.calledFunction(callee);
+    const summary = called && this.summaryOf(called);
+    if (!summary) return [];
+    return summary.inner.map(a => ({ ...a, key: this.substitute(a.key, summary.params, call) }));
+  }
+
+  /** The key of a lock expression, `const` aliases followed. */
+  lockKeyOf(e: ts.Expression, depth = 0): LockKey {
+    const x = skipOuter(e);
+    if (depth < 8 && ts.isIdentifier(x)) {
+      const alias = this.aliasOf(x);
+      if (alias) return typeof alias === 'string' ? alias : this.lockKeyOf(alias, depth + 1);
     }
-    for (const c of conditions) {
-      let key: LockKey | undefined;
-      const find = (x: ts.Node): void => {
-        const name = atomicsCallName(x);
-        if (!key && (name === 'compareExchange' || name === 'exchange') && ts.isCallExpression(x) && x.arguments.length >= 3) {
-          key = cellKey(x.arguments[0], x.arguments[1]);
-        }
-        if (!isFunctionBoundary(x)) ts.forEachChild(x, find);
-      };
-      find(c);
-      if (key) return key;
+    if (depth < 8 && ts.isPropertyAccessExpression(x)) return `${this.lockKeyOf(x.expression, depth + 1)}.${x.name.text}`;
+    return keyOf(x);
+  }
+
+  /** `array[index]` of a raw lock cell, a constant index by its value. */
+  cellKeyOf(arr: ts.Expression, index: ts.Expression): LockKey {
+    const value = this.constantOf(index);
+    return `${this.lockKeyOf(arr)}[${value ?? keyOf(index)}]`;
+  }
+
+  /**
+   * What `key` resolves to at `at`, the same in every function and file: the declaration of its variable
+   * or of the field it ends in (`Bank.lock`), then a raw cell's index. Undefined when it cannot be resolved.
+   */
+  lockClass(key: LockKey, at: ts.Node): string | undefined {
+    const resolved = this.resolveKey(key, at);
+    // A cell picked by a variable is a different lock on each call: no class to order.
+    if (!resolved || (resolved.cell && !/^\[-?\d+\]$/.test(resolved.cell))) return undefined;
+    return declarationId(resolved.decl) + (resolved.cell ?? '');
+  }
+
+  /** How a typed lock that `key` names at `at` is taken and released (`lock`/`unlock`…), synchronously. */
+  methodsAt(key: LockKey, at: ts.Node): { acquire: string; release: string } | undefined {
+    const known = this.methodsOf.get(key);
+    if (known) return known;
+    const type = this.resolveKey(key, at)?.type;
+    if (!type || key.includes('[')) return undefined;
+    for (const [name, m] of Object.entries(LOCK_METHODS)) {
+      if (m.kind !== 'acquire' || (m.mode === 'read') !== key.endsWith(READ_SUFFIX)) continue;
+      const acquire = this.checker.getPropertyOfType(type, name);
+      const release = this.checker.getPropertyOfType(type, m.pair);
+      const signature = acquire && this.checker.getTypeOfSymbolAtLocation(acquire, at).getCallSignatures()[0];
+      if (signature && release && !isPromiseLike(signature.getReturnType(), this.checker)) return { acquire: name, release: m.pair };
     }
     return undefined;
   }
 
-  private factsOf(fn: FunctionLike, cfg: Cfg): Map<CfgNode, ReadonlySet<LockKey>> {
-    let facts = this.held.get(fn);
-    if (!facts) {
-      facts = mustForward(cfg, this.initialHeld(fn), (n, before) => {
-        const events = this.eventsOf(n);
-        return events.length === 0 ? before : apply(before, events);
-      });
-      this.held.set(fn, facts);
+  /** The declaration and type a key's text names at `at`, following its property path. */
+  private resolveKey(key: LockKey, at: ts.Node): { decl: ts.Node; type: ts.Type | undefined; cell?: string } | undefined {
+    const parsed = /^(this|[A-Za-z_$][\w$]*)((?:\.[A-Za-z_$#][\w$]*)*)(\[[^\]]*\])?(?::read)?$/.exec(key);
+    if (!parsed) return undefined;
+    const [, root, path, cell] = parsed;
+    let decl: ts.Node | undefined;
+    let type: ts.Type | undefined;
+    if (root === 'this') {
+      let cls: ts.Node | undefined = at;
+      while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+      const sym = cls && ts.isClassLike(cls) && cls.name ? this.checker.getSymbolAtLocation(cls.name) : undefined;
+      if (!sym || !cls) return undefined;
+      decl = cls;
+      type = this.checker.getDeclaredTypeOfSymbol(sym);
+    } else {
+      let sym = this.checker.resolveName(root, at, ts.SymbolFlags.Value | ts.SymbolFlags.Alias, false);
+      if (sym && (sym.flags & ts.SymbolFlags.Alias)) sym = this.checker.getAliasedSymbol(sym);
+      decl = sym?.valueDeclaration;
+      if (!sym || !decl) return undefined;
+      type = this.checker.getTypeOfSymbolAtLocation(sym, at);
     }
-    return facts;
+    for (const name of path.split('.').filter(Boolean)) {
+      const prop = type && this.checker.getPropertyOfType(this.checker.getNonNullableType(type), name);
+      if (!prop?.valueDeclaration) return undefined;
+      decl = prop.valueDeclaration;
+      type = this.checker.getTypeOfSymbolAtLocation(prop, at);
+    }
+    return { decl, type, ...(cell ? { cell } : {}) };
+  }
+
+  /** The acquire/release events a call performs, in evaluation order. */
+  callEvents(call: ts.CallExpression): LockEvent[] {
+    let events = this.callCache.get(call);
+    if (!events) this.callCache.set(call, events = this.computeCallEvents(call));
+    return events;
+  }
+
+  /** The events of a node: its calls', plus a lock its branch condition says was taken. */
+  private nodeEvents(n: CfgNode): LockEvent[] {
+    if (n.assume) return this.assumedEvents(n.assume.expr, n.assume.value);
+    if (!n.ast || n.kind === 'loop-exit') return [];
+    const root = n.ast;
+    const events: LockEvent[] = [];
+    const visit = (x: ts.Node): void => {
+      if (!ts.isCallExpression(x)) return;
+      const own = this.callEvents(x);
+      if (own.length === 0) return;
+      const conditional = isConditional(x, root);
+      for (const e of own) events.push(conditional ? { ...e, conditional } : e);
+    };
+    visit(root);
+    forEachInFunction(root, visit);
+    return events.sort((a, b) => a.node.end - b.node.end);
+  }
+
+  /**
+   * A lock a condition's outcome proves taken: `m.tryLock()` true, or a raw lock's
+   * `Atomics.compareExchange(a, i, 0, 1) === 0` true (`!== 0` false) where it is retried in a loop.
+   */
+  private assumedEvents(cond: ts.Expression, value: boolean): LockEvent[] {
+    const events: LockEvent[] = [];
+    for (const { atom, value: v } of impliedAtoms(cond, value)) {
+      const e = skipOuter(atom);
+      if (ts.isCallExpression(e) && v) {
+        const callee = skipOuter(e.expression);
+        const mode = ts.isPropertyAccessExpression(callee) ? TRY_METHODS[callee.name.text] : undefined;
+        if (mode && ts.isPropertyAccessExpression(callee) && this.isLock(callee.expression)) {
+          const key = this.lockKeyOf(callee.expression) + (mode === 'read' ? READ_SUFFIX : '');
+          events.push({ kind: 'acquire', key, node: cond, flavor: 'blocking' });
+        }
+      } else if (ts.isBinaryExpression(e) && isRetried(cond)) {
+        const k = e.operatorToken.kind;
+        const equal = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.EqualsEqualsToken;
+        const unequal = k === ts.SyntaxKind.ExclamationEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsToken;
+        if (!(equal && v) && !(unequal && !v)) continue;
+        const key = this.rawTakeKey(e.left, e.right) ?? this.rawTakeKey(e.right, e.left);
+        if (key) events.push({ kind: 'acquire', key, node: cond, flavor: 'blocking' });
+      }
+    }
+    return events;
+  }
+
+  /** `Atomics.compareExchange(a, i, FREE, TAKEN)` or `Atomics.exchange(a, i, TAKEN)` whose result is compared with FREE (0). */
+  private rawTakeKey(call: ts.Expression, compared: ts.Expression): LockKey | undefined {
+    const c = skipOuter(call);
+    const name = atomicsCallName(c);
+    if (!name || !ts.isCallExpression(c) || this.constantOf(compared) !== 0) return undefined;
+    const [arr, index, a3, a4] = c.arguments;
+    if (!arr || !index) return undefined;
+    const taken = name === 'compareExchange' && a3 && a4 && this.constantOf(a3) === 0 ? this.constantOf(a4)
+      : name === 'exchange' && a3 ? this.constantOf(a3) : undefined;
+    return taken !== undefined && taken !== 0 ? this.cellKeyOf(arr, index) : undefined;
   }
 
   /** A function tagged `@requires L` and a callback of `withLock(m, fn)` / `m.withLock(fn)` start with the lock held. */
-  private initialHeld(fn: FunctionLike): ReadonlySet<LockKey> {
-    if (ts.isSourceFile(fn)) return new Set();
+  private initialHeld(fn: FunctionLike): { keys: ReadonlySet<LockKey>; site?: ts.Node; flavor?: LockFlavor } {
+    const none = { keys: new Set<LockKey>() };
+    if (ts.isSourceFile(fn)) return none;
     const required = jsDocTagArguments(fn, 'requires')?.filter(k => k !== '');
-    if (required?.length) return new Set(required);
-    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return new Set();
-    if (fn.modifiers?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword)) return new Set();
+    if (required?.length) return { keys: new Set(required), site: fn };
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return none;
     const call = fn.parent;
-    if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return new Set();
+    if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return none;
     const callee = skipOuter(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && WITH_LOCK.has(callee.name.text)) return new Set([keyOf(callee.expression)]);
-    if (ts.isIdentifier(callee) && WITH_LOCK.has(callee.text) && call.arguments[0] && call.arguments[0] !== fn) {
-      return new Set([keyOf(call.arguments[0])]);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    const lock = ts.isPropertyAccessExpression(callee) ? callee.expression
+      : ts.isIdentifier(callee) && call.arguments[0] !== fn ? call.arguments[0] : undefined;
+    if (!lock) return none;
+    const isAsync = fn.modifiers?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    let key: LockKey;
+    let flavor: LockFlavor;
+    if (name === RUN_EXCLUSIVE) {
+      // The in-thread lock is held until the callback's promise settles.
+      key = this.lockKeyOf(lock);
+      flavor = 'in-thread';
+    } else if ((WITH_LOCK.has(name) || WITH_READ_LOCK.has(name)) && !isAsync) {
+      // A blocking helper returns as soon as an async callback first awaits: only a synchronous one runs locked.
+      key = this.lockKeyOf(lock) + (WITH_READ_LOCK.has(name) ? READ_SUFFIX : '');
+      flavor = 'blocking';
+    } else {
+      return none;
     }
-    return new Set();
+    return { keys: new Set([key]), site: call, flavor };
   }
 
-  private callEvents(call: ts.CallExpression): LockEvent[] {
+  private computeCallEvents(call: ts.CallExpression): LockEvent[] {
     const atomic = atomicsCallName(call);
     if (atomic) {
       const [arr, index, value] = call.arguments;
-      const releases = value && ((atomic === 'store' || atomic === 'exchange') && isLiteral(value, 0) || atomic === 'sub' && isLiteral(value, 1));
-      return releases && arr && index ? [{ kind: 'release', key: cellKey(arr, index), node: call }] : [];
+      const releases = value && ((atomic === 'store' || atomic === 'exchange') && this.constantOf(value) === 0 || atomic === 'sub' && this.constantOf(value) === 1);
+      return releases && arr && index ? [{ kind: 'release', key: this.cellKeyOf(arr, index), node: call, flavor: 'blocking' }] : [];
     }
     const callee = skipOuter(call.expression);
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
@@ -173,50 +506,99 @@ export class LockModel {
     const method = LOCK_METHODS[name.replace(/Async$/, '')];
     if (ts.isPropertyAccessExpression(callee) && method) {
       const typed = this.typedLockCall(callee, call);
-      if (typed === 'in-thread') return [];
-      if (typed === 'lock') {
-        const base = keyOf(callee.expression);
+      if (typed !== 'unknown') {
+        const base = this.lockKeyOf(callee.expression);
         const key = method.mode === 'read' ? base + READ_SUFFIX : base;
         const plain = name.replace(/Async$/, '');
-        if (!this.methodsOf.has(key) && !name.endsWith('Async')) {
+        const counting = SEMAPHORE_TYPE.test(this.typeName(callee.expression) ?? '') ? { counting: true } : {};
+        if (!this.methodsOf.has(key) && !name.endsWith('Async') && typed === 'blocking') {
           this.methodsOf.set(key, method.kind === 'acquire' ? { acquire: plain, release: method.pair } : { acquire: method.pair, release: plain });
         }
-        return [{ kind: method.kind, key, node: call }];
+        return [{ kind: method.kind, key, node: call, flavor: typed, ...counting }];
       }
     }
+    if (ts.isPropertyAccessExpression(callee) && CONDVAR_WAITS.has(name) && CONDVAR_TYPE.test(this.typeName(callee.expression) ?? '')) {
+      const lock = call.arguments.find(a => this.isLock(a));
+      if (lock) {
+        const key = this.lockKeyOf(lock);
+        const flavor = this.typedFlavorOf(lock);
+        return [
+          { kind: 'release', key, node: call, flavor, transient: true },
+          { kind: 'acquire', key, node: call, flavor, transient: true },
+        ];
+      }
+    }
+    if (ts.isIdentifier(callee)) {
+      const released = this.releaserOf(callee);
+      if (released) return [{ kind: 'release', key: released, node: call, flavor: 'in-thread' }];
+    }
     const called = this.calledFunction(callee);
-    const tagged = called && taggedEvents(called, call);
+    const tagged = called && this.taggedEvents(called, call);
     if (tagged?.length) return tagged;
     const summary = called && this.summaryOf(called);
-    if (summary) {
-      const subst = (k: LockKey): LockKey => substitute(k, summary.params, call.arguments);
+    if (summary && summary.acquires.length + summary.releases.length > 0) {
+      const subst = (k: LockKey): LockKey => this.substitute(k, summary.params, call);
       return [
-        ...summary.releases.map(k => ({ kind: 'release' as const, key: subst(k), node: call })),
-        ...summary.acquires.map(k => ({ kind: 'acquire' as const, key: subst(k), node: call })),
+        ...summary.releases.map((r): LockEvent => ({ kind: 'release', key: subst(r.key), node: call, flavor: r.flavor, viaCall: true })),
+        ...summary.acquires.map((a): LockEvent => ({ kind: 'acquire', key: subst(a.key), node: call, flavor: a.flavor, viaCall: true })),
       ];
     }
     if (LOCKISH_FUNCTION.test(name)) {
       const kind = /^(lock|acquire)/i.test(name) ? 'acquire' : 'release';
-      return [{ kind, key: UNKNOWN_LOCK, node: call }];
+      return [{ kind, key: UNKNOWN_LOCK, node: call, flavor: 'unknown' }];
     }
     return [];
   }
 
+  /** A lock given to a condition variable: in-thread when its class is, else blocking. */
+  private typedFlavorOf(lock: ts.Expression): LockFlavor {
+    const type = this.checker.getTypeAtLocation(lock);
+    const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
+    return decl && isInThreadPackage(decl) ? 'in-thread' : 'blocking';
+  }
+
+  /** `release` in `const release = await m.acquire()` (or `const [, release] = await sem.acquire()`): the in-thread lock it releases. */
+  private releaserOf(id: ts.Identifier): LockKey | undefined {
+    const sym = this.checker.getSymbolAtLocation(id);
+    let decl: ts.Node | undefined = sym?.valueDeclaration;
+    if (decl && ts.isBindingElement(decl) && ts.isArrayBindingPattern(decl.parent) && decl.parent.elements.indexOf(decl) === 1) {
+      decl = decl.parent.parent;
+    }
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+    let init = skipOuter(decl.initializer);
+    if (ts.isAwaitExpression(init)) init = skipOuter(init.expression);
+    if (!ts.isCallExpression(init)) return undefined;
+    const taken = this.callEvents(init).find(e => e.kind === 'acquire' && e.flavor === 'in-thread');
+    return taken?.key;
+  }
+
+  /** `@acquires L` / `@releases L` on the called function (or the variable holding it). */
+  private taggedEvents(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): LockEvent[] {
+    const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+    const params = fn.parameters.map(p => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    const keys = (tag: string) => (jsDocTagArguments(holder, tag) ?? []).filter(k => k !== '').map(k => this.substitute(k, params, call));
+    return [
+      ...keys('releases').map((key): LockEvent => ({ kind: 'release', key, node: call, flavor: 'tagged', viaCall: true })),
+      ...keys('acquires').map((key): LockEvent => ({ kind: 'acquire', key, node: call, flavor: 'tagged', viaCall: true })),
+    ];
+  }
+
   /**
-   * 'lock' for a lock type that protects memory across threads, 'in-thread' for an async lock that
+   * 'blocking' for a lock type that protects memory across threads, 'in-thread' for an async lock that
    * only orders tasks of one thread, 'unknown' when the receiver is not a lock type. A blocking
    * acquire is a cross-thread lock. A promise-returning one is in-thread when it comes from an
    * async-lock package or from a class we can read that is not built on `Atomics`; one we cannot
    * read (an interface, a declaration) is given the benefit of the doubt: unknown stays silent.
    */
-  private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'lock' | 'in-thread' | 'unknown' {
+  private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'blocking' | 'in-thread' | 'unknown' {
     if (!this.isLock(callee.expression)) return 'unknown';
-    if (!isPromiseLike(this.checker.getTypeAtLocation(call), this.checker)) return 'lock';
     const type = this.checker.getTypeAtLocation(callee.expression);
     const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
-    if (!decl || IN_THREAD_LOCK_PACKAGES.test(decl.getSourceFile().fileName)) return 'in-thread';
-    if (!ts.isClassLike(decl) || decl.getSourceFile().isDeclarationFile) return 'lock';
-    return /\bAtomics\.(waitAsync|compareExchange|exchange)\b/.test(decl.getText()) ? 'lock' : 'in-thread';
+    if (decl && isInThreadPackage(decl)) return 'in-thread';
+    if (!isPromiseLike(this.checker.getTypeAtLocation(call), this.checker)) return 'blocking';
+    if (!decl) return 'in-thread';
+    if (!ts.isClassLike(decl) || decl.getSourceFile().isDeclarationFile) return 'blocking';
+    return /\bAtomics\.(waitAsync|compareExchange|exchange)\b/.test(decl.getText()) ? 'blocking' : 'in-thread';
   }
 
   /** The function of the program a call runs, when the callee names one. */
@@ -231,69 +613,169 @@ export class LockModel {
     return decl;
   }
 
-  /** What a called function of the program does to locks named by its parameters. */
+  /**
+   * What a called function of the program does to locks, in terms of its parameters and `this`: what
+   * it holds on every way out that it did not hold coming in, what it drops for good, and everything
+   * it takes inside. A lock it first drops and then takes back (a condition variable's wait) is held
+   * on entry and on exit: no net change.
+   */
   private summaryOf(decl: ts.FunctionLikeDeclaration): Summary | undefined {
     if (!decl.body) return undefined;
     if (this.summaries.has(decl)) return this.summaries.get(decl) ?? undefined;
     this.summaries.set(decl, null); // recursion: a function being summarised does nothing to its callers' locks
-    const cfg = this.cfgOf(decl);
-    const atExit = this.factsOf(decl, cfg).get(cfg.exit) ?? new Set<LockKey>();
-    const acquired = new Set<LockKey>();
-    const released = new Set<LockKey>();
-    for (const n of cfg.nodes) {
-      for (const e of this.eventsOf(n)) (e.kind === 'acquire' ? acquired : released).add(e.key);
-    }
-    const acquires = [...atExit].filter(k => k !== UNKNOWN_LOCK);
-    const releases = [...released].filter(k => !acquired.has(k));
+    const fl = this.functionLocks(decl);
+    const atExit = fl.mustBefore.get(fl.cfg.exit) ?? new Set<LockKey>();
+    const acquired = new Map<LockKey, LockFlavor>();
+    const released = new Map<LockKey, LockFlavor>();
+    const droppedFirst = fl.borrowed;
+    const inner: InnerAcquisition[] = [];
     const params = decl.parameters.map(p => (ts.isIdentifier(p.name) ? p.name.text : ''));
-    const summary = acquires.length + releases.length > 0 ? { acquires, releases, params } : null;
+    const ownClass = (key: LockKey, at: ts.Node): string | undefined => {
+      const root = /^[A-Za-z_$][\w$]*/.exec(key)?.[0];
+      return root && root !== 'this' && !params.includes(root) ? this.lockClass(key, at) : undefined;
+    };
+    for (const [n, events] of fl.events) {
+      for (const e of events) {
+        (e.kind === 'acquire' ? acquired : released).set(e.key, e.flavor);
+        if (e.kind === 'acquire' && !e.transient && e.key !== UNKNOWN_LOCK && !inner.some(a => a.key === e.key)) {
+          inner.push({ key: e.key, lockClass: ownClass(e.key, e.node) });
+        }
+      }
+      if (n.ast) {
+        forEachInFunction(n.ast, x => {
+          if (!ts.isCallExpression(x)) return;
+          for (const a of this.innerAcquisitions(x)) if (!inner.some(b => b.key === a.key)) inner.push(a);
+        });
+      }
+    }
+    const acquires = [...atExit].filter(k => k !== UNKNOWN_LOCK && !fl.initial.has(k) && !droppedFirst.has(k))
+      .map(key => ({ key, flavor: acquired.get(key) ?? 'blocking' }));
+    const releases = [...released].filter(([k]) => droppedFirst.has(k) && !atExit.has(k)).map(([key, flavor]) => ({ key, flavor }));
+    const summary = acquires.length + releases.length + inner.length > 0 ? { acquires, releases, inner, params } : null;
     this.summaries.set(decl, summary);
     return summary ?? undefined;
   }
+
+  /** A key of the callee rewritten for a call: its parameters become the arguments, `this` the receiver. */
+  private substitute(key: LockKey, params: readonly string[], call: ts.CallExpression): LockKey {
+    const callee = skipOuter(call.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) ? this.lockKeyOf(callee.expression) : undefined;
+    return key.replace(/[A-Za-z_$][\w$]*/g, (word, offset: number) => {
+      if (offset > 0 && key[offset - 1] === '.') return word;
+      if (word === 'this') return receiver ?? word;
+      const i = params.indexOf(word);
+      return i >= 0 && call.arguments[i] ? this.lockKeyOf(call.arguments[i]) : word;
+    });
+  }
+
+  /** What a `const` name stands for: its initializer (a name or property path), or a destructured property's path. */
+  private aliasOf(id: ts.Identifier): ts.Expression | LockKey | undefined {
+    const sym = this.checker.getSymbolAtLocation(id);
+    const decl = sym?.valueDeclaration;
+    if (!decl) return undefined;
+    const list = ts.isVariableDeclaration(decl) ? decl.parent
+      : ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) ? decl.parent.parent.parent : undefined;
+    if (!list || !ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
+    if (ts.isVariableDeclaration(decl)) {
+      const init = decl.initializer && skipOuter(decl.initializer);
+      return init && (ts.isPropertyAccessExpression(init) || (ts.isIdentifier(init) && init !== id)) ? init : undefined;
+    }
+    const binding = decl as ts.BindingElement;
+    const holder = binding.parent.parent;
+    const prop = binding.propertyName ?? binding.name;
+    if (!ts.isVariableDeclaration(holder) || !holder.initializer || !ts.isIdentifier(prop) || binding.dotDotDotToken) return undefined;
+    const source = skipOuter(holder.initializer);
+    return ts.isIdentifier(source) || ts.isPropertyAccessExpression(source) || source.kind === ts.SyntaxKind.ThisKeyword
+      ? `${this.lockKeyOf(source)}.${prop.text}` : undefined;
+  }
+
+  /** The number an expression always is: a literal, `-1`, or a `const` initialized with one. */
+  private constantOf(e: ts.Expression, depth = 0): number | undefined {
+    const x = skipOuter(e);
+    if (ts.isNumericLiteral(x) || ts.isBigIntLiteral(x)) return Number(x.text.replace(/n$/, ''));
+    if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.MinusToken) {
+      const v = this.constantOf(x.operand, depth);
+      return v === undefined ? undefined : -v;
+    }
+    if (ts.isIdentifier(x) && depth < 4) {
+      const decl = this.checker.getSymbolAtLocation(x)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isVariableDeclarationList(decl.parent) &&
+          (decl.parent.flags & ts.NodeFlags.Const)) {
+        return this.constantOf(decl.initializer, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  private typeName(e: ts.Expression): string | undefined {
+    const type = this.checker.getTypeAtLocation(e);
+    return builtinName(type) ?? type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
+  }
 }
 
-/** `@acquires L` / `@releases L` on the called function (or the variable holding it). */
-function taggedEvents(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): LockEvent[] {
-  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
-  const keys = (tag: string) => (jsDocTagArguments(holder, tag) ?? []).filter(k => k !== '');
-  return [
-    ...keys('releases').map(key => ({ kind: 'release' as const, key, node: call })),
-    ...keys('acquires').map(key => ({ kind: 'acquire' as const, key, node: call })),
-  ];
+const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, LockModel>>();
+
+/** The lock model of one file of a program, made once: the lock-order pass and the rules share it. */
+export function lockModelOf(program: ts.Program, file: ts.SourceFile): LockModel {
+  let byFile = models.get(program);
+  if (!byFile) models.set(program, byFile = new WeakMap());
+  let model = byFile.get(file);
+  if (!model) byFile.set(file, model = new LockModel(program.getTypeChecker()));
+  return model;
 }
 
-function apply(before: ReadonlySet<LockKey>, events: readonly LockEvent[]): ReadonlySet<LockKey> {
+function applyMust(before: ReadonlySet<LockKey>, events: readonly LockEvent[]): ReadonlySet<LockKey> {
   const out = new Set(before);
   for (const e of events) {
-    if (e.kind === 'acquire') out.add(e.key);
-    else out.delete(e.key);
+    if (e.kind === 'release') out.delete(e.key);
+    else if (!e.conditional) out.add(e.key);
   }
   return out;
 }
 
-/** The identity of a lock object: its text without whitespace (`this.mutex`, `state.lock`). */
-export function keyOf(e: ts.Expression): LockKey {
-  return skipOuter(e).getText().replace(/\s+/g, '');
-}
-
-export function cellKey(arr: ts.Expression, index: ts.Expression): LockKey {
-  return `${keyOf(arr)}[${keyOf(index)}]`;
-}
-
-function substitute(key: LockKey, params: readonly string[], args: readonly ts.Expression[]): LockKey {
-  return key.replace(/[A-Za-z_$][\w$]*/g, (word, offset: number) => {
-    if (offset > 0 && key[offset - 1] === '.') return word;
-    const i = params.indexOf(word);
-    return i >= 0 && args[i] ? keyOf(args[i]) : word;
-  });
-}
-
-function isLiteral(e: ts.Expression, n: number): boolean {
-  const x = skipOuter(e);
-  return (ts.isNumericLiteral(x) || ts.isBigIntLiteral(x)) && Number(x.text.replace(/n$/, '')) === n;
+/** Where a raw lock's take is retried: a loop's condition, or an `if` in a loop's body that leaves the loop. */
+function isRetried(cond: ts.Expression): boolean {
+  const p = cond.parent;
+  if (ts.isWhileStatement(p) || ts.isDoStatement(p) || (ts.isForStatement(p) && p.condition === cond)) return true;
+  if (!ts.isIfStatement(p) || !isBreakOut(p.thenStatement)) return false;
+  const body = ts.isBlock(p.parent) ? p.parent.parent : p.parent;
+  return ts.isIterationStatement(body, false);
 }
 
 function isBreakOut(s: ts.Statement): boolean {
   if (ts.isBreakStatement(s) || ts.isReturnStatement(s)) return true;
   return ts.isBlock(s) && s.statements.length > 0 && isBreakOut(s.statements[s.statements.length - 1]);
+}
+
+function isInThreadPackage(decl: ts.Node): boolean {
+  if (IN_THREAD_LOCK_PACKAGES.test(decl.getSourceFile().fileName)) return true;
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return IN_THREAD_LOCK_MODULES.test(n.name.text);
+  }
+  return false;
+}
+
+function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name.text : undefined;
+}
+
+/**
+ * A declaration's identity that survives edits elsewhere in its file: module-level names and class or
+ * interface members by their qualified name, anything else (a parameter, a local) by position.
+ */
+function declarationId(decl: ts.Node): string {
+  const file = decl.getSourceFile().fileName;
+  const name = (decl as ts.NamedDeclaration).name;
+  const text = name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? name.text : undefined;
+  const owner = decl.parent;
+  if (text && (ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner)) && owner.name) return `${file}#${owner.name.text}.${text}`;
+  if (text && ts.isVariableDeclaration(decl) && ts.isSourceFile(decl.parent.parent.parent)) return `${file}#${text}`;
+  if (ts.isClassLike(decl) && decl.name) return `${file}#${decl.name.text}`;
+  return `${file}@${decl.getStart()}`;
+}
+
+/** The text of an expression without whitespace: how two mentions of one cell are compared (`a[i]`). */
+export function keyOf(e: ts.Expression): LockKey {
+  return skipOuter(e).getText().replace(/\s+/g, '');
 }

@@ -25,7 +25,7 @@ export interface MemoryAccess {
   element?: ts.ElementAccessExpression;
 }
 
-const MUTATING_METHODS = new Set(['set', 'fill', 'copyWithin', 'sort', 'reverse']);
+export const MUTATING_METHODS = new Set(['set', 'fill', 'copyWithin', 'sort', 'reverse']);
 const DATAVIEW_SETTER = /^set(Int8|Uint8|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)$/;
 const DATAVIEW_GETTER = /^get(Int8|Uint8|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)$/;
 

@@ -10,11 +10,12 @@
  * joins and concatenations are pinned to the file; a plain string is resolved, as Node does,
  * against the working directory, guessed to be the package root. A built name maps back to its
  * source: `worker.js` → `worker.ts` beside it, or through tsconfig's `outDir` → `rootDir`.
+ * `new Worker(code, { eval: true })` runs code, not a module: it has no path.
  */
 import path from 'node:path';
 import { ts } from './ts';
 import type { ModuleFiles } from './module-files';
-import { skipOuter } from './syntax';
+import { outerParent, propertyName, skipOuter } from './syntax';
 import { workerThreadsBindings } from './threads';
 
 export type SpawnKind = 'node' | 'web' | 'shared' | 'pool';
@@ -23,8 +24,23 @@ export interface SpawnSite {
   /** The `new Worker(…)` / `new Piscina(…)` / `workerpool.pool(…)` expression. */
   node: ts.NewExpression | ts.CallExpression;
   kind: SpawnKind;
+  /** The expression naming the module: the path argument, or a pool's `filename` (absent for `eval: true` code). */
+  spec?: ts.Expression;
   /** Absolute path of the module the thread runs (its source when one can be found). */
   target?: string;
+  /**
+   * How the written path finds the module, when we can read it: `pinned` to this file (`new URL(…,
+   * import.meta.url)`, `__dirname`), or `cwd`: a relative string Node resolves against the working
+   * directory. Absent for computed paths, absolute strings, and a web worker's string (a URL
+   * relative to the page).
+   */
+  resolution?: 'pinned' | 'cwd';
+  /**
+   * With a `resolution`, the existing file the path reaches (its source when one can be found): for
+   * `cwd`, from the package root or else from this file's directory, since either may be where the
+   * program is started. Absent when the path reaches no file.
+   */
+  found?: string;
   /** Top-level property names of the `workerData` object literal (`...rest` for a spread). */
   sends: string[];
 }
@@ -34,21 +50,53 @@ const SOURCE_FOR = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'
 const PATH_JOINERS = new Set(['join', 'resolve']);
 const POOL_CLASSES: Record<string, string> = { Piscina: 'piscina', Tinypool: 'tinypool' };
 
-export function spawnSites(file: ts.SourceFile, files: ModuleFiles): SpawnSite[] {
-  const classify = spawnClassifier(file);
-  const dir = path.dirname(file.fileName);
-  const sites: SpawnSite[] = [];
-  const visit = (n: ts.Node): void => {
-    const found = (ts.isNewExpression(n) || ts.isCallExpression(n)) ? classify(n) : undefined;
-    if (found) {
-      const written = found.spec && (pinnedPath(found.spec, dir) ?? looseStringPath(found.spec, file.fileName, files));
-      const node = n as ts.NewExpression | ts.CallExpression;
-      sites.push({ node, kind: found.kind, target: written && sourceOf(written, files), sends: found.kind === 'node' ? workerDataKeys(node) : [] });
+/**
+ * The spawn sites of a file, in document order. With `named` (the file's identifiers by name, see
+ * references.ts), only expressions called or constructed through a spawning name are looked at, not
+ * every node of the file.
+ */
+export function spawnSites(file: ts.SourceFile, files: ModuleFiles, named?: (name: string) => readonly ts.Identifier[]): SpawnSite[] {
+  const { classify, callees } = spawnClassifier(file);
+  const candidates = new Set<ts.Node>();
+  if (named) {
+    for (const name of callees) {
+      for (const id of named(name)) candidates.add(outerParent(ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? id.parent : id));
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(file);
+  } else {
+    const visit = (n: ts.Node): void => {
+      if (ts.isNewExpression(n) || ts.isCallExpression(n)) candidates.add(n);
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+  }
+  const sites: SpawnSite[] = [];
+  for (const node of [...candidates].sort((a, b) => a.pos - b.pos)) {
+    if (!ts.isNewExpression(node) && !ts.isCallExpression(node)) continue;
+    const found = classify(node);
+    if (!found) continue;
+    sites.push({
+      node, kind: found.kind, spec: found.spec, sends: found.kind === 'node' ? workerDataKeys(node) : [],
+      ...locate(found.kind, found.spec, file.fileName, files),
+    });
+  }
   return sites;
+}
+
+/** Where a spawn's module path leads: its target, and for a path we can read, how and whether it finds a file. */
+function locate(kind: SpawnKind, spec: ts.Expression | undefined, file: string, files: ModuleFiles): Pick<SpawnSite, 'target' | 'resolution' | 'found'> {
+  if (!spec) return {};
+  const dir = path.dirname(file);
+  const pinned = pinnedPath(spec, dir);
+  if (pinned) {
+    const target = sourceOf(pinned, files);
+    return { target, resolution: 'pinned', found: files.exists(target) ? target : undefined };
+  }
+  const loose = looseStringPath(spec, file, files);
+  const target = loose && sourceOf(loose, files);
+  const written = skipOuter(spec) as ts.StringLiteralLike;
+  if (!target || path.isAbsolute(written.text) || kind === 'web' || kind === 'shared') return { target };
+  const found = [target, sourceOf(path.resolve(dir, written.text), files)].find(f => files.exists(f));
+  return { target, resolution: 'cwd', found };
 }
 
 function workerDataKeys(spawn: ts.NewExpression | ts.CallExpression): string[] {
@@ -66,17 +114,26 @@ function workerDataKeys(spawn: ts.NewExpression | ts.CallExpression): string[] {
   return [];
 }
 
-/** What kind of spawn an expression is, and the expression naming its module. */
-function spawnClassifier(file: ts.SourceFile): (n: ts.NewExpression | ts.CallExpression) => { kind: SpawnKind; spec?: ts.Expression } | undefined {
+interface SpawnClassifier {
+  /** What kind of spawn an expression is, and the expression naming its module. */
+  classify(n: ts.NewExpression | ts.CallExpression): { kind: SpawnKind; spec?: ts.Expression } | undefined;
+  /** The names a spawn's callee can end in (`Worker`, an alias of it, `Piscina`, `pool`…). */
+  callees: ReadonlySet<string>;
+}
+
+function spawnClassifier(file: ts.SourceFile): SpawnClassifier {
   const { names, namespaces } = workerThreadsBindings(file);
   const imports = importedNames(file);
   const unbound = (name: string): boolean => !declaresName(file, name);
-  return n => {
+  const callees = new Set(['Worker', 'SharedWorker', 'pool']);
+  for (const [local, imported] of names) if (imported === 'Worker') callees.add(local);
+  for (const [local, { module }] of imports) if (Object.values(POOL_CLASSES).includes(module)) callees.add(local);
+  const classify: SpawnClassifier['classify'] = n => {
     const callee = skipOuter(n.expression);
     if (ts.isNewExpression(n)) {
       const first = n.arguments?.[0];
       if (ts.isIdentifier(callee)) {
-        if (names.get(callee.text) === 'Worker') return { kind: 'node', spec: first };
+        if (names.get(callee.text) === 'Worker') return { kind: 'node', spec: modulePath(n) };
         if (callee.text === 'Worker' && unbound('Worker')) return { kind: 'web', spec: first };
         if (callee.text === 'SharedWorker' && unbound('SharedWorker')) return { kind: 'shared', spec: first };
         const pool = imports.get(callee.text);
@@ -87,7 +144,7 @@ function spawnClassifier(file: ts.SourceFile): (n: ts.NewExpression | ts.CallExp
       }
       if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && namespaces.has(callee.expression.text) &&
           callee.name.text === 'Worker') {
-        return { kind: 'node', spec: first };
+        return { kind: 'node', spec: modulePath(n) };
       }
       return undefined;
     }
@@ -99,6 +156,15 @@ function spawnClassifier(file: ts.SourceFile): (n: ts.NewExpression | ts.CallExp
     else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) from = imports.get(callee.expression.text);
     return from?.module === 'workerpool' ? { kind: 'pool', spec: n.arguments[0] } : undefined;
   };
+  return { classify, callees };
+}
+
+/** A `worker_threads` Worker's module: its first argument, unless `{ eval: true }` makes that code. */
+function modulePath(spawn: ts.NewExpression): ts.Expression | undefined {
+  const options = spawn.arguments?.[1] && skipOuter(spawn.arguments[1]);
+  const evaluates = !!options && ts.isObjectLiteralExpression(options) && options.properties.some(p =>
+    ts.isPropertyAssignment(p) && propertyName(p.name) === 'eval' && skipOuter(p.initializer).kind !== ts.SyntaxKind.FalseKeyword);
+  return evaluates ? undefined : spawn.arguments?.[0];
 }
 
 /** `{ filename: … }` of a pool's options. */

@@ -252,9 +252,9 @@ function commentRemoval(text: string, lines: number[], s: Suppression): { start:
  */
 export function ignoreOnLineEdit(text: string, file: string, findingStart: number, rule: string): TextEdit {
   if (rule === UNUSED_IGNORE) return ignoreInFileEdit(text, file, rule);
-  const lines = lineStarts(text);
+  const { lines, suppressions } = parsedForEdits(text, file);
   const line = lineOf(lines, findingStart);
-  const existing = parseSuppressions(text, file).find((s) => s.kind === 'next-line' && s.targetLine === line);
+  const existing = suppressions.find((s) => s.kind === 'next-line' && s.targetLine === line);
   if (existing) return mergeEdit(file, existing, rule);
   const lineStart = line === 0 ? bomLength(text) : lines[line];
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
@@ -267,7 +267,7 @@ export function ignoreOnLineEdit(text: string, file: string, findingStart: numbe
  * directive, or inserts one at the top (after a BOM and a shebang).
  */
 export function ignoreInFileEdit(text: string, file: string, rule: string): TextEdit {
-  const fileDirectives = parseSuppressions(text, file).filter((s) => s.kind === 'file');
+  const fileDirectives = parsedForEdits(text, file).suppressions.filter((s) => s.kind === 'file');
   const named = fileDirectives.find((s) => s.rules.length > 0);
   if (named) return mergeEdit(file, named, rule);
   // A name-less directive covers every rule but `unused-ignore`; narrowing it would un-ignore the rest.
@@ -303,6 +303,19 @@ function lineBreak(text: string): string {
 }
 
 /** Line starts with `\r\n`, `\r` and `\n` as breaks, as LSP counts lines. */
+/**
+ * The quick fixes of one request ask about every finding of the same text in a row (thousands, in a
+ * generated file): its lines and directives are found once, not once per finding.
+ */
+let lastParsed: { text: string; file: string; lines: number[]; suppressions: Suppression[] } | undefined;
+
+function parsedForEdits(text: string, file: string): { lines: number[]; suppressions: Suppression[] } {
+  if (lastParsed?.text !== text || lastParsed.file !== file) {
+    lastParsed = { text, file, lines: lineStarts(text), suppressions: parseSuppressions(text, file) };
+  }
+  return lastParsed;
+}
+
 function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {

@@ -5,10 +5,14 @@
  * (and its parents') give the types tsc would give there, such as `node:worker_threads`' from
  * `@types/node`. A broken config is a problem to report, and its files fall back to a loose project.
  * Only the files asked for are added; their imports are resolved by the compiler as usual.
+ * A file too deeply nested to parse or bind safely is replaced in its project by an empty stand-in
+ * (see budget.ts), whether it was added or only imported.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Project } from 'ts-morph';
+import { FileSystemHost, Project } from 'ts-morph';
+import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithinBudget } from './budget';
+import { isSourceFile } from './files';
 import { ts } from './ts';
 
 export interface WorkspaceProblem {
@@ -42,30 +46,35 @@ export class Workspace {
   private readonly roots = new Map<string, Root | undefined>();
   private readonly loose = new Map<string, Root>();
   private readonly rootOfFile = new Map<string, Root>();
+  /** Files whose stand-in their project holds: the text refused, and why. */
+  private readonly refused = new Map<string, { text: string; why: string }>();
 
   /** Adds a file to the project that owns it. */
   add(file: string): void {
     const root = this.rootFor(file);
     this.rootOfFile.set(file, root);
-    if (!root.project.getSourceFile(file)) root.project.addSourceFileAtPath(file);
+    if (!root.project.getSourceFile(file)) this.put(root, file, fs.readFileSync(file, 'utf8'));
   }
 
   /** Sets a file's text as an editor holds it (unsaved changes included), adding the file if new. */
   setText(file: string, text: string): void {
     const root = this.rootOfFile.get(file) ?? this.rootFor(file);
     this.rootOfFile.set(file, root);
-    const existing = root.project.getSourceFile(file);
-    if (existing) {
-      if (existing.getFullText() !== text) existing.replaceWithText(text);
-    } else {
-      root.project.createSourceFile(file, text, { overwrite: true });
-    }
+    this.put(root, file, text);
   }
 
   /** Takes a file's text from disk again (it changed outside the editor, or the editor let it go). */
   refresh(file: string): void {
-    const existing = this.rootOfFile.get(file)?.project.getSourceFile(file);
-    if (existing) existing.refreshFromFileSystemSync();
+    const root = this.rootOfFile.get(file);
+    if (!root?.project.getSourceFile(file)) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      this.remove(file);
+      return;
+    }
+    this.put(root, file, text);
   }
 
   /** Forgets a deleted file. */
@@ -74,6 +83,7 @@ export class Workspace {
     const existing = root?.project.getSourceFile(file);
     if (root && existing) root.project.removeSourceFile(existing);
     this.rootOfFile.delete(file);
+    this.refused.delete(file);
   }
 
   /** Whether the file has been added (or set) already. */
@@ -87,7 +97,38 @@ export class Workspace {
     if (!root) return undefined;
     const program = root.project.getProgram().compilerObject;
     const sourceFile = program.getSourceFile(file);
+    const refused = this.refused.get(file);
+    if (sourceFile && refused) markRefused(sourceFile, refused.why);
     return sourceFile && { sourceFile, program };
+  }
+
+  /**
+   * The one way text enters a project. ts-morph drops a leading byte-order mark when it creates a
+   * file but keeps it when it replaces one; dropping it here keeps every offset counted the same
+   * way (adapters add it back: see lsp/convert.ts, cli.ts).
+   */
+  private put(root: Root, file: string, text: string): void {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const refused = this.refused.get(file);
+    if (refused ? refused.text === body : root.project.getSourceFile(file)?.getFullText() === body) return;
+    let why: string | undefined;
+    try {
+      why = depthRefusal(root.project.createSourceFile(file, body, { overwrite: true }).compilerNode);
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      why = NESTED_TOO_DEEP;
+    }
+    if (why) {
+      root.project.createSourceFile(file, '', { overwrite: true });
+      this.refused.set(file, { text: body, why });
+    } else {
+      this.refused.delete(file);
+    }
+  }
+
+  /** A new project, reading through `guardedDisk` so that a file only imported is refused like an added one. */
+  private project(compilerOptions: ts.CompilerOptions, skipAddingFilesFromTsConfig?: boolean): Project {
+    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused) });
   }
 
   private rootFor(file: string): Root {
@@ -103,7 +144,7 @@ export class Workspace {
     const pkg = packageDir(file);
     let root = this.loose.get(pkg);
     if (!root) {
-      root = { project: new Project({ compilerOptions: { ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) } }) };
+      root = { project: this.project({ ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) }) };
       this.loose.set(pkg, root);
     }
     return root;
@@ -122,16 +163,37 @@ export class Workspace {
       const fatal = parsed.errors.filter(e => e.category === ts.DiagnosticCategory.Error && e.code !== 18003 /* no inputs */);
       for (const e of fatal) this.problems.push({ file: configFile, message: flatten(e) });
       root = {
-        project: new Project({
-          compilerOptions: { ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true },
-          skipAddingFilesFromTsConfig: true,
-        }),
+        project: this.project({ ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true }, true),
         fileNames: new Set(parsed.fileNames.map(f => path.normalize(f))),
       };
     }
     this.roots.set(configFile, root);
     return root;
   }
+}
+
+/**
+ * The disk as ts-morph reads it, except that a source file the compiler could not get through
+ * reads as empty (and is recorded in `refused`). Files the workspace adds are read by `put`, which
+ * checks the tree it parses anyway; only files ts-morph loads on its own (imports) are parsed twice.
+ */
+function guardedDisk(refused: Map<string, { text: string; why: string }>): FileSystemHost {
+  const disk = new Project().getFileSystem();
+  const readFileSync = (file: string, encoding?: string): string => {
+    const text = disk.readFileSync(file, encoding);
+    if (!isSourceFile(file)) return text;
+    const why = parseWithinBudget(file, text).refusal;
+    if (!why) return text;
+    refused.set(file, { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, why });
+    return '';
+  };
+  return new Proxy(disk, {
+    get: (target, key) => {
+      if (key === 'readFileSync') return readFileSync;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

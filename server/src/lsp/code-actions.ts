@@ -5,26 +5,27 @@
 import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../analysis/finding';
 import { applyFixes } from '../analysis/apply-edits';
+import { BUDGET_RULE } from '../analysis/budget';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/suppressions';
-import { LineIndex } from '../analysis/positions';
 import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;
 
+/** `text` is the engine's text of the file (see `engineText`), which the findings' offsets count in. */
 export function codeActionsFor(
   file: string, text: string, findings: readonly Finding[], range: Range, only: readonly string[] | undefined, at: Locator,
 ): CodeAction[] {
   const wants = (kind: string): boolean => !only || only.some(o => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
-    const index = new LineIndex(text);
-    const start = index.offsetAt({ line: range.start.line, column: range.start.character });
-    const end = index.offsetAt({ line: range.end.line, column: range.end.character });
+    const start = at.offset(file, range.start);
+    const end = at.offset(file, range.end);
     for (const f of findings) {
       if (f.span.file !== file || f.span.end < start || f.span.start > end) continue;
       const diagnostic = toDiagnostic(f, at);
       for (const fix of f.fixes) actions.push(toCodeAction(fix, diagnostic, at));
-      if (f.rule === 'parse-error') continue;
+      // Neither is helped by a comment: a file that does not parse, or is too deep to parse, never reads it.
+      if (f.rule === 'parse-error' || f.rule === BUDGET_RULE) continue;
       for (const [title, edit] of [
         [`Ignore ${f.rule} on this line`, ignoreOnLineEdit(text, file, f.span.start, f.rule)],
         [`Ignore ${f.rule} in this file`, ignoreInFileEdit(text, file, f.rule)],

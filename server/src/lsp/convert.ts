@@ -18,20 +18,39 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** Text of any file a finding may point into (the open document, or the file on disk). */
 export type TextOf = (file: string) => string | undefined;
 
+/** The text as the engine sees it: the workspace drops a leading byte-order mark, which a client's text may keep. */
+export function engineText(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
- * Turns engine offsets into LSP positions for one batch of work (a publish, a request), indexing
- * each file's lines once: a file with thousands of findings must not be re-scanned per finding.
+ * Turns engine offsets into LSP positions and back for one batch of work (a publish, a request),
+ * indexing each file's lines once: a file with thousands of findings must not be re-scanned per
+ * finding. Engine offsets count from after a byte-order mark; positions count it, as the client does.
  */
 export class Locator {
-  private readonly indexes = new Map<string, LineIndex>();
+  private readonly indexes = new Map<string, { index: LineIndex; bom: number }>();
 
   constructor(private readonly textOf: TextOf) {}
 
   position(file: string, offset: number): Position {
-    let index = this.indexes.get(file);
-    if (!index) this.indexes.set(file, index = new LineIndex(this.textOf(file) ?? ''));
-    const p = index.positionAt(offset);
+    const { index, bom } = this.indexOf(file);
+    const p = index.positionAt(offset + bom);
     return { line: p.line, character: p.column };
+  }
+
+  offset(file: string, position: Position): number {
+    const { index, bom } = this.indexOf(file);
+    return Math.max(0, index.offsetAt({ line: position.line, column: position.character }) - bom);
+  }
+
+  private indexOf(file: string): { index: LineIndex; bom: number } {
+    let known = this.indexes.get(file);
+    if (!known) {
+      const text = this.textOf(file) ?? '';
+      this.indexes.set(file, known = { index: new LineIndex(text), bom: text.length - engineText(text).length });
+    }
+    return known;
   }
 
   range(span: Span): Range {

@@ -7,13 +7,14 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import { type Connection, type Diagnostic, MessageType, ShowMessageNotification, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ts } from '../analysis/ts';
 import { FileAnalysis, analyzeFile } from '../analysis/analyze';
+import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
 import { ThreadGraph } from '../analysis/thread-graph';
+import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
 import { Workspace } from '../analysis/workspace';
 import { formatConfigProblem } from '../config';
@@ -35,6 +36,8 @@ export class Session {
   /** Files on disk as spawn sites resolve them (also what hover, lens and actions use). */
   readonly files = new DiskModuleFiles();
   readonly graph = new ThreadGraph(this.files);
+  /** Lock orders of every file analysed so far: an inversion spans files. */
+  private readonly lockOrder = new LockOrderGraph();
   readonly folders = new Folders();
   private readonly results = new Map<string, Analysed>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -53,6 +56,7 @@ export class Session {
       }
       return this.workspace.get(file);
     },
+    lockOrder: this.lockOrder,
   };
   private lastError: string | undefined;
 
@@ -130,13 +134,14 @@ export class Session {
     if (deleted) {
       this.workspace.remove(file);
       this.refreshTargets(this.graph.remove(file));
+      this.refreshTargets(this.lockOrder.remove(file));
       this.closedPublished.delete(file);
       void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
       return;
     }
     if (this.workspace.has(file)) this.workspace.refresh(file);
     const text = this.textOf(file);
-    if (text !== undefined) this.refreshTargets(this.graph.update(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)));
+    if (text !== undefined) this.refreshTargets(this.updateGraph(file, text));
     if (this.folders.of(file).settings.run === 'workspace') this.analyseClosed(file);
   }
 
@@ -163,7 +168,11 @@ export class Session {
       for (const file of files) {
         if (stale()) return;
         const text = this.textOf(file);
-        if (text !== undefined) this.graph.update(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true));
+        try {
+          if (text !== undefined) this.updateGraph(file, text);
+        } catch (e) {
+          this.reportError(`Fearless could not read the spawn sites of ${file}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        }
         await step(`spawn sites: ${done + 1}/${files.length} files`);
       }
       for (const file of full) {
@@ -181,10 +190,19 @@ export class Session {
     }
   }
 
+  /** Spawn sites from a file's text alone (closed files, the scan); a file too deep to parse safely spawns nothing. */
+  private updateGraph(file: string, text: string): Set<string> {
+    const { sourceFile } = parseWithinBudget(file, text);
+    return sourceFile ? this.graph.update(sourceFile) : this.graph.remove(file);
+  }
+
   warnConfigProblems(): void {
     for (const folder of this.folders.all()) {
       for (const problem of folder.problems) {
-        void this.connection.window.showWarningMessage(`Fearless: ${formatConfigProblem(problem, folder.dir)} (using defaults)`);
+        // A notification: the server wants no answer, and a client that cannot give one must not fail it.
+        void this.connection.sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning, message: `Fearless: ${formatConfigProblem(problem, folder.dir)} (using defaults)`,
+        });
       }
     }
   }
@@ -208,8 +226,7 @@ export class Session {
     if (!doc || !file || !isSourceFile(file)) return undefined;
     const folder = this.folders.of(file);
     if (!folder.settings.enable) return undefined;
-    this.workspace.setText(file, doc.getText());
-    const analysis = this.analyse(file, folder);
+    const analysis = this.analyse(file, folder, () => this.workspace.setText(file, doc.getText()));
     const result = { version: doc.version, analysis };
     this.results.set(uri, result);
     this.publish(uri, doc.version, analysis);
@@ -235,12 +252,15 @@ export class Session {
   private analyseOnDisk(file: string): FileAnalysis | undefined {
     const folder = this.folders.of(file);
     if (!folder.settings.enable) return undefined;
-    if (!this.workspace.has(file)) this.workspace.add(file);
-    return this.analyse(file, folder);
+    return this.analyse(file, folder, () => {
+      if (!this.workspace.has(file)) this.workspace.add(file);
+    });
   }
 
-  private analyse(file: string, folder: Folder): FileAnalysis {
+  /** `load` puts the file's text in the workspace: inside the guard, since the file may be gone from disk by now. */
+  private analyse(file: string, folder: Folder, load: () => void): FileAnalysis {
     try {
+      load();
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
       const changedTargets = this.graph.update(parsed.sourceFile);
@@ -253,6 +273,8 @@ export class Session {
         for (const spawner of this.graph.spawners(file)) changedTargets.add(spawner.file);
       }
       this.refreshTargets(changedTargets);
+      // This file's lock orders before its rules run; files whose inversions they change are judged again.
+      this.refreshTargets(this.lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program)));
       const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       if (analysis.errors.length === 0 && this.lastError !== undefined) {

@@ -2,25 +2,12 @@ import { ts } from '../analysis/ts';
 import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { dependsOnThreadIdentity } from '../analysis/identity';
-import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../analysis/types';
-import { indentUnit, isPure, isValueUnused, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';
+import { outerParent, skipOuter } from '../analysis/syntax';
 import { Rule, replaceNode } from './rule';
 import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';
+import { atomicRewrite } from './support/atomic-rewrite';
+import { wrapInLockFix } from './support/wrap-in-lock';
 
-const ATOMIC_OF_COMPOUND: Partial<Record<ts.SyntaxKind, [string, string]>> = {
-  [ts.SyntaxKind.PlusEqualsToken]: ['add', '+'],
-  [ts.SyntaxKind.MinusEqualsToken]: ['sub', '-'],
-  [ts.SyntaxKind.AmpersandEqualsToken]: ['and', '&'],
-  [ts.SyntaxKind.BarEqualsToken]: ['or', '|'],
-  [ts.SyntaxKind.CaretEqualsToken]: ['xor', '^'],
-};
-const ATOMIC_OF_BINARY: Partial<Record<ts.SyntaxKind, [string, string]>> = {
-  [ts.SyntaxKind.PlusToken]: ['add', '+'],
-  [ts.SyntaxKind.MinusToken]: ['sub', '-'],
-  [ts.SyntaxKind.AmpersandToken]: ['and', '&'],
-  [ts.SyntaxKind.BarToken]: ['or', '|'],
-  [ts.SyntaxKind.CaretToken]: ['xor', '^'],
-};
 const PLAIN_STORE_METHODS = new Set(['set', 'fill']);
 
 export const unsynchronizedSharedWrite: Rule = {
@@ -82,60 +69,8 @@ function clip(text: string): string {
 
 /** `a[i] op= n`, `a[i]++`, `a[i] = a[i] op n`, `a[i] = v` → the matching `Atomics` call. */
 function atomicFix({ access, viewType }: SharedAccess): Fix | undefined {
-  const el = access.element;
-  if (!el || !INTEGER_ARRAYS.has(viewType)) return undefined;
-  const arr = el.expression.getText();
-  const idx = el.argumentExpression.getText();
-  const node = access.node;
-  const unused = isValueUnused(node);
-  const call = (op: string, operand: string): string => `Atomics.${op}(${arr}, ${idx}, ${operand})`;
-  /** The expression's value is the *new* one: rebuild it from the old value Atomics returns. */
-  const newValue = (op: string, sign: string, operand: ts.Expression | string): string | undefined => {
-    if (unused) return call(op, typeof operand === 'string' ? operand : operand.getText());
-    if (typeof operand !== 'string' && !isPure(operand)) return undefined;
-    const text = typeof operand === 'string' ? operand : operand.getText();
-    const rebuilt = `${call(op, text)} ${sign} ${text}`;
-    // Parenthesised already (`(a[i] |= b)`): a second pair would only add noise.
-    return ts.isParenthesizedExpression(node.parent) ? rebuilt : `(${rebuilt})`;
-  };
-  let text: string | undefined;
-  let op: string | undefined;
-  if (access.form === 'update' && (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node))) {
-    const one = BIGINT_ARRAYS.has(viewType) ? '1n' : '1';
-    const [name, sign] = node.operator === ts.SyntaxKind.PlusPlusToken ? ['add', '+'] : ['sub', '-'];
-    op = name;
-    // Atomics returns the old value: exactly a postfix update's value.
-    text = ts.isPostfixUnaryExpression(node) ? call(name, one) : newValue(name, sign, one);
-  } else if (access.form === 'compound' && ts.isBinaryExpression(node)) {
-    const pair = ATOMIC_OF_COMPOUND[node.operatorToken.kind];
-    if (!pair) return undefined;
-    op = pair[0];
-    text = newValue(pair[0], pair[1], node.right);
-  } else if (access.form === 'assign' && ts.isBinaryExpression(node)) {
-    const rmw = readModifyWrite(node.right, el);
-    if (rmw) {
-      if (!isPure(el.expression) || !isPure(el.argumentExpression)) return undefined;
-      op = rmw.op;
-      text = newValue(rmw.op, rmw.sign, rmw.operand);
-    } else if (unused) {
-      op = 'store';
-      text = call('store', node.right.getText());
-    }
-  }
-  if (!text || !op) return undefined;
-  return { title: `Use Atomics.${op}`, kind: 'safe', edits: [replaceNode(node, text)] };
-}
-
-/** `a[i] + n`, `n + a[i]` (commutative operators only), `a[i] - n`: an update spelled as a store. */
-function readModifyWrite(rhs: ts.Expression, el: ts.ElementAccessExpression): { op: string; sign: string; operand: ts.Expression } | undefined {
-  const e = skipOuter(rhs);
-  if (!ts.isBinaryExpression(e)) return undefined;
-  const pair = ATOMIC_OF_BINARY[e.operatorToken.kind];
-  if (!pair) return undefined;
-  const same = (x: ts.Expression): boolean => skipOuter(x).getText().replace(/\s+/g, '') === el.getText().replace(/\s+/g, '');
-  if (same(e.left)) return { op: pair[0], sign: pair[1], operand: e.right };
-  if (same(e.right) && pair[0] !== 'sub') return { op: pair[0], sign: pair[1], operand: e.left };
-  return undefined;
+  const rewrite = atomicRewrite(access, viewType);
+  return rewrite && { title: `Use Atomics.${rewrite.op}`, kind: 'safe', edits: [replaceNode(access.node, rewrite.text)] };
 }
 
 /**
@@ -147,14 +82,7 @@ function lockFix(facts: FileFacts, { access, provenance }: SharedAccess): Fix | 
   if (!ts.isExpressionStatement(stmt)) return undefined;
   const guard = guardAt(facts, provenance.roots, stmt);
   if (!guard) return undefined;
-  const { key, methods } = guard;
-  const text = facts.text;
-  const nl = newlineOf(text);
-  const indent = lineIndent(text, stmt.getStart());
-  const unit = indentUnit(text);
-  const wrapped = `${key}.${methods.acquire}();${nl}${indent}try {${nl}${indent}${unit}${stmt.getText()}${nl}` +
-    `${indent}} finally {${nl}${indent}${unit}${key}.${methods.release}();${nl}${indent}}`;
-  return { title: `Wrap in lock ${key}`, kind: 'suggestion', edits: [replaceNode(stmt, wrapped)] };
+  return wrapInLockFix(facts, stmt, guard.key, guard.methods);
 }
 
 /** A typed lock seen held over some access to shared memory, by the text that names it. */

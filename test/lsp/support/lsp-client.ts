@@ -26,6 +26,8 @@ export interface ClientOptions {
   capabilities?: ClientCapabilities;
   /** Workspace folders (relative directories); the temp directory itself when absent. */
   folders?: string[];
+  /** Node options for the server process (`--max-old-space-size=…`). */
+  nodeOptions?: string[];
 }
 
 export class TestClient {
@@ -49,7 +51,7 @@ export class TestClient {
     fs.symlinkSync(path.join(__dirname, '..', '..', '..', 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
     for (const [rel, text] of Object.entries(options.files ?? {})) this.write(rel, text);
     this.settings = { debounceMs: 10, ...options.settings };
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, [...options.nodeOptions ?? [], SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.rpc = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.rpc.onNotification((method: string, params: unknown) => {
       if (method === 'textDocument/publishDiagnostics') this.published.push(params as PublishDiagnosticsParams);
@@ -192,5 +194,22 @@ export class TestClient {
 
   get exitCode(): number | null {
     return this.child.exitCode;
+  }
+
+  /** The server's process id, to read its memory from /proc. */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Resolves with the exit code once the server process has ended (a test may end it without `stop`). */
+  exited(): Promise<number | null> {
+    if (this.child.exitCode !== null) return Promise.resolve(this.child.exitCode);
+    return new Promise(resolve => this.child.once('exit', code => resolve(code)));
+  }
+
+  /** Forgets the process (after `exited`): closes the connection and removes the workspace. */
+  dispose(): void {
+    this.rpc.dispose();
+    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

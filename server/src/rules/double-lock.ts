@@ -1,0 +1,56 @@
+import { ts } from '../analysis/ts';
+import type { LockKey } from '../analysis/locks';
+import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks';
+import { Rule } from './rule';
+import { byNode, lockEvents, lockName, whereTaken } from './support/locks';
+
+export const doubleLock: Rule = {
+  meta: {
+    id: 'double-lock',
+    family: 'locks',
+    defaultSeverity: 'error',
+    description: 'A lock taken again while this path already holds it: a non-reentrant lock deadlocks on itself.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    for (const copies of byNode(lockEvents(facts, 'acquire'))) {
+      const { event } = copies[0];
+      if (!isExclusive(event.key) || event.counting) continue;
+      const held = copies.find(c => facts.locks.heldBefore(c.fl, c.n, event.node.getStart()).has(event.key));
+      if (!held) continue;
+      const name = lockName(event);
+      ctx.report({
+        at: event.node,
+        message: `'${name}' is already held here${event.viaCall ? ' and this call takes it again' : ''}: it is not reentrant, ` +
+          'so this thread waits for itself forever.',
+        related: whereTaken(facts, held.fl, held.n, event.node.getStart(), event.key, name),
+      });
+    }
+    // Through a call: the function called takes, inside, a lock the caller holds.
+    for (const fl of facts.locks.functionsWithLocks(facts.file)) {
+      if (facts.locks.isImplementation(fl.fn)) continue;
+      const reported = new Set<ts.Node>();
+      for (const n of fl.cfg.nodes) {
+        if ((fl.mustBefore.get(n)?.size ?? 0) === 0 && !fl.events.has(n)) continue;
+        for (const call of facts.locks.callsOf(n)) {
+          if (reported.has(call) || facts.locks.callEvents(call).length > 0) continue;
+          const held = facts.locks.heldBefore(fl, n, call.getStart());
+          const again = facts.locks.innerAcquisitions(call).find(a => held.has(a.key) && isExclusive(a.key));
+          if (!again) continue;
+          reported.add(call);
+          const name = again.key.replace(READ_SUFFIX, '');
+          ctx.report({
+            at: call,
+            message: `'${name}' is held here, and the function this calls takes it again: it is not reentrant, so this thread waits for itself forever.`,
+            related: whereTaken(facts, fl, n, call.getStart(), again.key, name),
+          });
+        }
+      }
+    }
+  },
+};
+
+/** Locks one holder cannot take twice: not a read lock (readers share), not the unknown lock. */
+function isExclusive(key: LockKey): boolean {
+  return key !== UNKNOWN_LOCK && !key.endsWith(READ_SUFFIX);
+}

@@ -1,0 +1,88 @@
+import { ts } from '../analysis/ts';
+import type { FileFacts } from '../analysis/file-facts';
+import type { MemoryAccess } from '../analysis/memory-access';
+import { skipOuter } from '../analysis/syntax';
+import { builtinName } from '../analysis/types';
+import { Rule } from './rule';
+import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
+import { atomicRewrite } from './support/atomic-rewrite';
+
+export const preferAtomicOverLock: Rule = {
+  meta: {
+    id: 'prefer-atomic-over-lock',
+    family: 'locks',
+    defaultSeverity: 'hint',
+    description: 'A lock region whose only effect is one integer update of shared memory: one `Atomics` call does it without the lock.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    const writes = new Map<ts.Node, MemoryAccess>();
+    for (const a of facts.accesses) if (a.kind === 'write') writes.set(a.node, a);
+    const judge = (region: SimpleRegion | undefined, at: ts.Node, name: string): void => {
+      const update = region && region.body.length === 1 ? onlyUpdate(facts, region.body[0], writes) : undefined;
+      if (!region || !update) return;
+      const text = `${update.text};`;
+      ctx.report({
+        at,
+        message: `This critical section of '${name}' only makes one update of shared memory: \`${text}\` does it atomically, ` +
+          'without making other threads wait for the lock.',
+        related: [{ span: spanOf(update.node), message: 'the only thing done under the lock' }],
+        fixes: [{
+          title: `Use Atomics.${update.op} instead of the lock`,
+          kind: 'suggestion',
+          edits: [{ file: facts.file.fileName, start: region.acquire.getStart(), end: region.last.end, newText: text }],
+        }],
+      });
+    };
+    for (const { event } of lockEvents(facts, 'acquire')) {
+      if (event.flavor !== 'blocking' || event.viaCall) continue;
+      const region = simpleRegion(facts, event);
+      // A helper that releases may do more than release.
+      if (region?.release.some(s => ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) &&
+          facts.locks.callEvents(s.expression).some(e => e.viaCall))) continue;
+      judge(region, event.node, lockName(event));
+    }
+    for (const fl of facts.locks.functionsWithLocks(facts.file)) {
+      const region = callbackRegion(fl);
+      const lock = [...fl.initial][0];
+      if (region && lock && fl.flavors.get(lock) === 'blocking') judge(region, fl.initialSite!, lock);
+    }
+  },
+};
+
+/** The one write of an integer array in shared memory a statement makes, and its `Atomics` form; nothing else may happen there. */
+function onlyUpdate(facts: FileFacts, stmt: ts.Statement | ts.Expression, writes: ReadonlyMap<ts.Node, MemoryAccess>): { node: ts.Node; text: string; op: string } | undefined {
+  const expr = ts.isExpressionStatement(stmt) ? skipOuter(stmt.expression) : ts.isExpression(stmt) ? skipOuter(stmt) : undefined;
+  const access = expr && writes.get(expr);
+  if (!expr || !access || access.form === 'method' || hasEffects(expr, access)) return undefined;
+  const viewType = builtinName(facts.typeOf(access.target));
+  if (!viewType || facts.provenance.of(access.target).state !== 'shared') return undefined;
+  const rewrite = atomicRewrite(access, viewType);
+  return rewrite && { node: access.node, ...rewrite };
+}
+
+/**
+ * A call, `new`, `await`, another assignment besides the update itself, or a read of another element
+ * (`a[a[0] + 1] = v` reads and writes under one lock: one `Atomics` call cannot do both).
+ */
+function hasEffects(expr: ts.Expression, access: MemoryAccess): boolean {
+  let found = false;
+  const target = access.element?.getText().replace(/\s+/g, '');
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isElementAccessExpression(n) && n !== access.element && n.getText().replace(/\s+/g, '') !== target) {
+      found = true;
+      return;
+    }
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isYieldExpression(n) || ts.isDeleteExpression(n) ||
+        (n !== access.node && (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+          (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) ||
+        (n !== access.node && ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(expr);
+  return found;
+}

@@ -1,0 +1,16 @@
+/** "Wrap in lock `m`": a statement put between the lock's acquire and a release in `finally`. */
+import { ts } from '../../analysis/ts';
+import type { Fix } from '../../analysis/finding';
+import type { FileFacts } from '../../analysis/file-facts';
+import { indentUnit, lineIndent, newlineOf } from '../../analysis/syntax';
+import { replaceNode } from '../rule';
+
+export function wrapInLockFix(facts: FileFacts, stmt: ts.Statement, lock: string, methods: { acquire: string; release: string }): Fix {
+  const text = facts.text;
+  const nl = newlineOf(text);
+  const indent = lineIndent(text, stmt.getStart());
+  const unit = indentUnit(text);
+  const wrapped = `${lock}.${methods.acquire}();${nl}${indent}try {${nl}${indent}${unit}${stmt.getText()}${nl}` +
+    `${indent}} finally {${nl}${indent}${unit}${lock}.${methods.release}();${nl}${indent}}`;
+  return { title: `Wrap in lock ${lock}`, kind: 'suggestion', edits: [replaceNode(stmt, wrapped)] };
+}

@@ -10,7 +10,6 @@ import type { FearlessConfig } from '../config';
 import type { Finding, Severity } from './finding';
 import { BUDGET_RULE, DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
 import { FileFacts } from './file-facts';
-import { mayConcernThreads } from './relevance';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
@@ -50,7 +49,6 @@ export function analyzeFile(
     if (!isStackOverflow(e)) throw e;
     return { findings: budget('Fearless did not analyse this file: the TypeScript compiler ran out of stack on it.'), errors: [] };
   }
-  if (!mayConcernThreads(file.text)) return { findings: [], errors: [], facts };
   // Counted from here: building the project and its type checker is shared by every file, not this one's cost.
   const budgetMs = options.budgetMs ?? DEFAULT_FILE_BUDGET_MS;
   const deadline = performance.now() + budgetMs;

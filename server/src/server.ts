@@ -12,11 +12,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainAt, spawnsOf } from './analysis/explain';
 import { isSourceFile } from './analysis/files';
-import { LineIndex } from './analysis/positions';
+import { LineIndex, withoutBom } from './analysis/positions';
 import { Workspace } from './analysis/workspace';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
 import { spawnLenses, workerModuleLens } from './lsp/code-lens';
-import { Locator, engineText } from './lsp/convert';
+import { Locator } from './lsp/convert';
 import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
@@ -193,7 +193,7 @@ connection.onCodeAction(request('code action', [], (params: CodeActionParams, to
   const only = params.context.only;
   const refactors = known.analysis.facts && (!only || only.some(k => CREATE_WORKER_KIND.startsWith(k)))
     ? createWorkerActions(known.analysis.facts, params.range, at, session.files) : [];
-  return [...codeActionsFor(file, engineText(doc.getText()), known.analysis.findings, params.range, only, at), ...refactors];
+  return [...codeActionsFor(file, withoutBom(doc.getText()), known.analysis.findings, params.range, only, at), ...refactors];
 }));
 
 connection.onCompletion(request('completion', [], (params: CompletionParams) => {
@@ -233,7 +233,7 @@ connection.onExecuteCommand(request('fix all', undefined, (params: ExecuteComman
   const file = typeof uri === 'string' ? pathOf(uri) : undefined;
   const known = typeof uri === 'string' ? session.current(uri) : undefined;
   if (!doc || !file || !known) return;
-  const edit = fixAllEdit(file, engineText(doc.getText()), known.analysis.findings, new Locator(session.textOf));
+  const edit = fixAllEdit(file, withoutBom(doc.getText()), known.analysis.findings, new Locator(session.textOf));
   // A request the client may refuse: its failure must not become an unhandled rejection, which ends the process.
   if (edit) connection.workspace.applyEdit({ label: FIX_ALL_TITLE, edit }).catch(e => logFailure('fix all', e));
 }));

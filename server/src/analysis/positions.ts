@@ -4,6 +4,14 @@
  * Line breaks are `\r\n`, `\n` and a lone `\r`, the three LSP recognises.
  */
 
+/**
+ * A text without its leading byte-order mark: the text the engine analyses (the workspace drops
+ * the mark, as ts-morph does when it creates a file), whatever a client or the disk holds.
+ */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 export interface Position {
   line: number;
   column: number;

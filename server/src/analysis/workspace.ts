@@ -13,6 +13,7 @@ import path from 'node:path';
 import { FileSystemHost, Project } from 'ts-morph';
 import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithinBudget } from './budget';
 import { isSourceFile } from './files';
+import { withoutBom } from './positions';
 import { ts } from './ts';
 
 export interface WorkspaceProblem {
@@ -108,7 +109,7 @@ export class Workspace {
    * way (adapters add it back: see lsp/convert.ts, cli.ts).
    */
   private put(root: Root, file: string, text: string): void {
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const body = withoutBom(text);
     const refused = this.refused.get(file);
     if (refused ? refused.text === body : root.project.getSourceFile(file)?.getFullText() === body) return;
     let why: string | undefined;
@@ -184,7 +185,7 @@ function guardedDisk(refused: Map<string, { text: string; why: string }>): FileS
     if (!isSourceFile(file)) return text;
     const why = parseWithinBudget(file, text).refusal;
     if (!why) return text;
-    refused.set(file, { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, why });
+    refused.set(file, { text: withoutBom(text), why });
     return '';
   };
   return new Proxy(disk, {

@@ -11,7 +11,7 @@ import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert'
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;
 
-/** `text` is the engine's text of the file (see `engineText`), which the findings' offsets count in. */
+/** `text` is the engine's text of the file (see `withoutBom`), which the findings' offsets count in. */
 export function codeActionsFor(
   file: string, text: string, findings: readonly Finding[], range: Range, only: readonly string[] | undefined, at: Locator,
 ): CodeAction[] {

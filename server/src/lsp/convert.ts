@@ -5,7 +5,7 @@ import {
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Severity, Span, TextEdit } from '../analysis/finding';
-import { LineIndex } from '../analysis/positions';
+import { LineIndex, withoutBom } from '../analysis/positions';
 import { ruleDocUrl } from '../rules/meta';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -17,11 +17,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 /** Text of any file a finding may point into (the open document, or the file on disk). */
 export type TextOf = (file: string) => string | undefined;
-
-/** The text as the engine sees it: the workspace drops a leading byte-order mark, which a client's text may keep. */
-export function engineText(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 /**
  * Turns engine offsets into LSP positions and back for one batch of work (a publish, a request),
@@ -48,7 +43,7 @@ export class Locator {
     let known = this.indexes.get(file);
     if (!known) {
       const text = this.textOf(file) ?? '';
-      this.indexes.set(file, known = { index: new LineIndex(text), bom: text.length - engineText(text).length });
+      this.indexes.set(file, known = { index: new LineIndex(text), bom: text.length - withoutBom(text).length });
     }
     return known;
   }

@@ -1,0 +1,108 @@
+/**
+ * The engine as the language server drives it: one long-lived workspace, texts set file by file,
+ * the thread graph and lock orders fed before each file's rules run. Each case is written to a
+ * folder of its own under one package (so every case shares one TypeScript project, as the files of
+ * a real workspace do) and taken out again afterwards.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeFile } from '../../../server/src/analysis/analyze';
+import type { Finding } from '../../../server/src/analysis/finding';
+import { LockOrderGraph, lockOrderEdges } from '../../../server/src/analysis/lock-order';
+import { ThreadGraph } from '../../../server/src/analysis/thread-graph';
+import { Workspace } from '../../../server/src/analysis/workspace';
+import { DEFAULT_CONFIG } from '../../../server/src/config';
+import type { Case } from './corpus';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+export interface CaseResult {
+  findings: Finding[];
+  /** Rule crashes the engine caught (`FileAnalysis.errors`) and anything that escaped it. */
+  failures: string[];
+  /** The engine's text of each file of the case, by absolute path. */
+  texts: Map<string, string>;
+  millis: number;
+}
+
+/** A temporary package with the project's own node_modules (for `@types/node`), removed by `dispose`. */
+export function tempPackage(prefix: string): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "fuzz", "type": "module" }\n');
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+export class EngineHarness {
+  readonly dir = tempPackage('fearless-fuzz-');
+  private readonly workspace = new Workspace();
+  private readonly graph = new ThreadGraph();
+  private readonly lockOrder = new LockOrderGraph();
+  private readonly context = { graph: this.graph, peer: (file: string) => this.workspace.get(file), lockOrder: this.lockOrder };
+  private count = 0;
+
+  analyse(files: Case): CaseResult {
+    const started = Date.now();
+    const caseDir = path.join(this.dir, `case${this.count++}`);
+    const paths = Object.keys(files).map(rel => path.join(caseDir, rel));
+    const failures: string[] = [];
+    const findings: Finding[] = [];
+    const texts = new Map<string, string>();
+    const step = (what: string, work: () => void): void => {
+      try {
+        work();
+      } catch (e) {
+        failures.push(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      const file = path.join(caseDir, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      step(`setText ${rel}`, () => this.workspace.setText(file, text));
+    }
+    for (const file of paths) {
+      step(`thread graph ${path.basename(file)}`, () => {
+        const parsed = this.workspace.get(file);
+        if (parsed) this.graph.update(parsed.sourceFile);
+      });
+    }
+    for (const file of paths) {
+      step(`lock orders ${path.basename(file)}`, () => {
+        const parsed = this.workspace.get(file);
+        if (parsed) this.lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+      });
+    }
+    for (const file of paths) {
+      step(`analyse ${path.basename(file)}`, () => {
+        const parsed = this.workspace.get(file);
+        if (!parsed) throw new Error('the workspace has no program for it');
+        texts.set(file, parsed.sourceFile.text);
+        const analysis = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, this.context);
+        findings.push(...analysis.findings);
+        failures.push(...analysis.errors);
+        // Related locations and fix edits may point into other files of the program (a type's module).
+        for (const f of analysis.findings) {
+          for (const span of [...f.related.map(r => r.span), ...f.fixes.flatMap(x => x.edits)]) {
+            if (!texts.has(span.file)) {
+              const other = parsed.program.getSourceFile(span.file);
+              if (other) texts.set(span.file, other.text);
+            }
+          }
+        }
+      });
+    }
+    for (const file of paths) {
+      this.graph.remove(file);
+      this.lockOrder.remove(file);
+      this.workspace.remove(file);
+    }
+    fs.rmSync(caseDir, { recursive: true, force: true });
+    return { findings, failures, texts, millis: Date.now() - started };
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -8,7 +8,9 @@ const WORDS = 2;
 const CHARS = 3;
 const LONGEST = 4;
 const ERRORS = 5;
-const CELLS = 6;
+const RETRY_LOCK = 6;
+const RETRIES = 7;
+const CELLS = 8;
 
 export class RunStats {
   readonly buffer: SharedArrayBuffer;
@@ -16,6 +18,9 @@ export class RunStats {
   private readonly cells: Int32Array<SharedArrayBuffer>;
   private readonly lock: SpinLock;
   private readonly recordLock: SpinLock;
+  /** Chunks read again after a short read: a cell of its own, behind a lock of its own. */
+  private readonly retries: Int32Array<SharedArrayBuffer>;
+  readonly retryLock: SpinLock;
 
   /** Wraps a buffer made by another `RunStats` (in this thread or another), or a fresh one. */
   constructor(buffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT)) {
@@ -23,6 +28,8 @@ export class RunStats {
     this.cells = new Int32Array(buffer);
     this.lock = new SpinLock(this.cells, LOCK);
     this.recordLock = new SpinLock(this.cells, RECORD_LOCK);
+    this.retries = new Int32Array(buffer, RETRIES * Int32Array.BYTES_PER_ELEMENT, 1);
+    this.retryLock = new SpinLock(this.cells, RETRY_LOCK);
   }
 
   /** Adds one chunk's counts. Both cells change together, under the lock, released in `finally`. */
@@ -76,14 +83,28 @@ export class RunStats {
     this.lock.unlock();
   }
 
-  /** One error more: a whole lock round for one increment. */
+  /** One error more. The lock is needed even for one increment: `addFailedChunk` updates the cell under it too. */
   countError(): void {
-    this.lock.lock(); //~ prefer-atomic-over-lock
+    this.lock.lock();
     try {
       this.cells[ERRORS]++;
     } finally {
       this.lock.unlock();
     }
+  }
+
+  /** One retry more: a whole lock round for one increment of a cell nothing else touches under that lock. */
+  countRetry(): void {
+    this.retryLock.lock(); //~ prefer-atomic-over-lock
+    try {
+      this.retries[0]++;
+    } finally {
+      this.retryLock.unlock();
+    }
+  }
+
+  get retried(): number {
+    return Atomics.load(this.retries, 0);
   }
 
   /** Words so far, read without the lock that guards them. */

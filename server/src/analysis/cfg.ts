@@ -167,10 +167,9 @@ export function buildCfg(fn: FunctionLike): Cfg {
   const visitTry = (s: ts.TryStatement, preds: CfgNode[]): CfgNode[] => {
     const fin: Handler | undefined = s.finallyBlock ? { kind: 'finally', throwers: [], pending: [] } : undefined;
     if (fin) handlers.push(fin);
-    // A throw before the first statement of the `try` completes leaves the state it entered with.
-    const cat: Handler | undefined = s.catchClause ? { kind: 'catch', throwers: [...preds], pending: [] } : undefined;
+    // What throws is a statement's stand-in, made with it (a throw leaves with the facts from before it).
+    const cat: Handler | undefined = s.catchClause ? { kind: 'catch', throwers: [], pending: [] } : undefined;
     if (cat) handlers.push(cat);
-    else if (fin) for (const p of preds) fin.pending.push({ from: p, exit: { kind: 'throw' } });
     const tryOut = visit(s.tryBlock, preds);
     if (cat) handlers.pop();
     const catchOut = cat && s.catchClause ? visit(s.catchClause.block, cat.throwers) : [];

@@ -511,8 +511,9 @@ export class LockModel {
         const key = method.mode === 'read' ? base + READ_SUFFIX : base;
         const plain = name.replace(/Async$/, '');
         const counting = SEMAPHORE_TYPE.test(this.typeName(callee.expression) ?? '') ? { counting: true } : {};
-        if (!this.methodsOf.has(key) && !name.endsWith('Async') && typed === 'blocking') {
-          this.methodsOf.set(key, method.kind === 'acquire' ? { acquire: plain, release: method.pair } : { acquire: method.pair, release: plain });
+        // From an acquisition only: a release (`unlock`) says nothing of whether `lock` or only `lockAsync` exists.
+        if (!this.methodsOf.has(key) && method.kind === 'acquire' && !name.endsWith('Async') && typed === 'blocking') {
+          this.methodsOf.set(key, { acquire: plain, release: method.pair });
         }
         return [{ kind: method.kind, key, node: call, flavor: typed, ...counting }];
       }

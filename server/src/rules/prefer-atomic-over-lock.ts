@@ -1,7 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import type { MemoryAccess } from '../analysis/memory-access';
-import { skipOuter } from '../analysis/syntax';
+import { jsDocTagArguments, skipOuter } from '../analysis/syntax';
+import type { LockKey } from '../analysis/locks';
 import { builtinName } from '../analysis/types';
 import { Rule } from './rule';
 import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
@@ -18,9 +19,9 @@ export const preferAtomicOverLock: Rule = {
     const { facts } = ctx;
     const writes = new Map<ts.Node, MemoryAccess>();
     for (const a of facts.accesses) if (a.kind === 'write') writes.set(a.node, a);
-    const judge = (region: SimpleRegion | undefined, at: ts.Node, name: string): void => {
+    const judge = (region: SimpleRegion | undefined, at: ts.Node, name: string, key: LockKey): void => {
       const update = region && region.body.length === 1 ? onlyUpdate(facts, region.body[0], writes) : undefined;
-      if (!region || !update) return;
+      if (!region || !update || isLockProtocol(facts, update.access, key, region)) return;
       const text = `${update.text};`;
       ctx.report({
         at,
@@ -34,31 +35,54 @@ export const preferAtomicOverLock: Rule = {
         }],
       });
     };
-    for (const { event } of lockEvents(facts, 'acquire')) {
+    for (const { fl, n, event } of lockEvents(facts, 'acquire')) {
       if (event.flavor !== 'blocking' || event.viaCall) continue;
+      // Taken again while held (double-lock): not a critical section of its own.
+      if (facts.locks.heldBefore(fl, n, event.node.getStart()).has(event.key)) continue;
       const region = simpleRegion(facts, event);
       // A helper that releases may do more than release.
       if (region?.release.some(s => ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) &&
           facts.locks.callEvents(s.expression).some(e => e.viaCall))) continue;
-      judge(region, event.node, lockName(event));
+      judge(region, event.node, lockName(event), event.key);
     }
     for (const fl of facts.locks.functionsWithLocks(facts.file)) {
       const region = callbackRegion(fl);
       const lock = [...fl.initial][0];
-      if (region && lock && fl.flavors.get(lock) === 'blocking') judge(region, fl.initialSite!, lock);
+      if (region && lock && fl.flavors.get(lock) === 'blocking') judge(region, fl.initialSite!, lock, lock);
     }
   },
 };
 
 /** The one write of an integer array in shared memory a statement makes, and its `Atomics` form; nothing else may happen there. */
-function onlyUpdate(facts: FileFacts, stmt: ts.Statement | ts.Expression, writes: ReadonlyMap<ts.Node, MemoryAccess>): { node: ts.Node; text: string; op: string } | undefined {
+function onlyUpdate(facts: FileFacts, stmt: ts.Statement | ts.Expression, writes: ReadonlyMap<ts.Node, MemoryAccess>): { access: MemoryAccess; node: ts.Node; text: string; op: string } | undefined {
   const expr = ts.isExpressionStatement(stmt) ? skipOuter(stmt.expression) : ts.isExpression(stmt) ? skipOuter(stmt) : undefined;
   const access = expr && writes.get(expr);
   if (!expr || !access || access.form === 'method' || hasEffects(expr, access)) return undefined;
   const viewType = builtinName(facts.typeOf(access.target));
   if (!viewType || facts.provenance.of(access.target).state !== 'shared') return undefined;
   const rewrite = atomicRewrite(access, viewType);
-  return rewrite && { node: access.node, ...rewrite };
+  return rewrite && { access, node: access.node, ...rewrite };
+}
+
+/**
+ * Whether the lock is how this memory is kept consistent beyond this one update: it is declared
+ * `@guardedBy` a lock, or another region of the same lock reads or writes it plainly. An `Atomics`
+ * update there would not wait for that region, and could land between its read and its write.
+ */
+function isLockProtocol(facts: FileFacts, update: MemoryAccess, key: LockKey, region: SimpleRegion): boolean {
+  if (isDeclaredGuarded(facts, update.target)) return true;
+  const roots = facts.provenance.of(update.target).roots;
+  const start = region.acquire.getStart();
+  const end = region.last.end;
+  return facts.accesses.some(a => (a.node.getStart() < start || a.node.end > end) && facts.locks.heldAt(a.node).has(key) &&
+    [...facts.provenance.of(a.target).roots].some(r => roots.has(r)));
+}
+
+function isDeclaredGuarded(facts: FileFacts, target: ts.Expression): boolean {
+  const e = skipOuter(target);
+  const name = ts.isPropertyAccessExpression(e) ? e.name : ts.isIdentifier(e) ? e : undefined;
+  const symbol = name && facts.checker.getSymbolAtLocation(name);
+  return symbol?.declarations?.some(d => (jsDocTagArguments(d, 'guardedBy') ?? []).some(k => k !== '')) ?? false;
 }
 
 /**

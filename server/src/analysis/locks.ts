@@ -26,6 +26,11 @@ import { ts } from './ts';
 import { Cfg, CfgNode, buildCfg, impliedAtoms, isConditional, mayForward, mustForward } from './cfg';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
 import { builtinName, isPromiseLike } from './types';
+import {
+  CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE,
+  RUN_EXCLUSIVE, SEMAPHORE_TYPE, TRY_METHODS, WITH_LOCK, WITH_READ_LOCK,
+} from './lock-vocabulary';
+import { calleeName, lockRelevantNames, lockTouchingFunctions } from './lock-relevance';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';
@@ -84,40 +89,6 @@ export interface FunctionLocks {
 
 export type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
-const LOCK_TYPE = /(Mutex|Lock|Semaphore)$/;
-const CONDVAR_TYPE = /(Condvar|CondVar|Condition|ConditionVariable)$/;
-const SEMAPHORE_TYPE = /Semaphore$/;
-/**
- * Methods of a lock type, by what they do. `…Async` twins (a lock over shared memory taken with
- * `Atomics.waitAsync`) mean the same as their blocking names. `try…` forms take the lock when they return true.
- */
-const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = {
-  lock: { kind: 'acquire', mode: 'write', pair: 'unlock' },
-  unlock: { kind: 'release', mode: 'write', pair: 'lock' },
-  acquire: { kind: 'acquire', mode: 'write', pair: 'release' },
-  release: { kind: 'release', mode: 'write', pair: 'acquire' },
-  writeLock: { kind: 'acquire', mode: 'write', pair: 'writeUnlock' },
-  writeUnlock: { kind: 'release', mode: 'write', pair: 'writeLock' },
-  lockWrite: { kind: 'acquire', mode: 'write', pair: 'unlockWrite' },
-  unlockWrite: { kind: 'release', mode: 'write', pair: 'lockWrite' },
-  readLock: { kind: 'acquire', mode: 'read', pair: 'readUnlock' },
-  readUnlock: { kind: 'release', mode: 'read', pair: 'readLock' },
-  lockRead: { kind: 'acquire', mode: 'read', pair: 'unlockRead' },
-  unlockRead: { kind: 'release', mode: 'read', pair: 'lockRead' },
-};
-const TRY_METHODS: Record<string, 'write' | 'read'> = {
-  tryLock: 'write', tryAcquire: 'write', tryWriteLock: 'write', tryLockWrite: 'write', tryReadLock: 'read', tryLockRead: 'read',
-};
-const CONDVAR_WAITS = new Set(['wait', 'waitAsync', 'waitFor', 'waitUntil']);
-const LOCKISH_FUNCTION = /^(lock|unlock|acquire|release)/i;
-/** Packages whose locks order tasks of one thread: they never protect memory from other threads. */
-const IN_THREAD_LOCK_PACKAGES = /[\\/]node_modules[\\/](async-mutex|async-lock|await-lock|async-sema)[\\/]/;
-const IN_THREAD_LOCK_MODULES = /^(async-mutex|async-lock|await-lock|async-sema)$/;
-/** Helpers whose callback runs with the lock held: a blocking lock's, then an in-thread lock's. */
-const WITH_LOCK = new Set(['withLock', 'withMutex', 'synchronized', 'withWriteLock']);
-const WITH_READ_LOCK = new Set(['withReadLock']);
-const RUN_EXCLUSIVE = 'runExclusive';
-
 interface Summary {
   acquires: { key: LockKey; flavor: LockFlavor }[];
   releases: { key: LockKey; flavor: LockFlavor }[];
@@ -134,7 +105,8 @@ export class LockModel {
   readonly methodsOf = new Map<LockKey, { acquire: string; release: string }>();
   private readonly cfgs = new Map<FunctionLike, Cfg>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  /** `relevant`: the program's function names whose calls may touch a lock (lock-relevance.ts). */
+  constructor(private readonly checker: ts.TypeChecker, private readonly relevant: () => ReadonlySet<string>) {}
 
   /** The control-flow graph of a function, built once (the file's other analyses share it). */
   cfgOf(fn: FunctionLike): Cfg {
@@ -212,8 +184,11 @@ export class LockModel {
   functionsWithLocks(file: ts.SourceFile): FunctionLocks[] {
     if (this.withLocks?.file === file) return this.withLocks.list;
     const list: FunctionLocks[] = [];
+    const touching = lockTouchingFunctions(file, this.relevant());
     const visit = (n: ts.Node): void => {
       if (ts.isSourceFile(n) || isFunctionBoundary(n)) {
+        // Nothing in it can take a lock: neither can the functions inside it.
+        if (!touching.has(n)) return;
         const fl = this.functionLocks(n);
         if (fl.events.size > 0 || fl.initial.size > 0) list.push(fl);
       }
@@ -317,8 +292,9 @@ export class LockModel {
 
   /** The locks a call takes inside the function it runs (released there or not), with the call's arguments in. */
   innerAcquisitions(call: ts.CallExpression): InnerAcquisition[] {
-    const callee = skipOuter(call.expression);
-    const called = this.calledFunction(callee);
+    const name = calleeName(call);
+    if (name === undefined || !this.relevant().has(name)) return [];
+    const called = this.calledFunction(skipOuter(call.expression));
     const summary = called && this.summaryOf(called);
     if (!summary) return [];
     return summary.inner.map(a => ({ ...a, key: this.substitute(a.key, summary.params, call) }));
@@ -533,7 +509,7 @@ export class LockModel {
       const released = this.releaserOf(callee);
       if (released) return [{ kind: 'release', key: released, node: call, flavor: 'in-thread' }];
     }
-    const called = this.calledFunction(callee);
+    const called = this.relevant().has(name) ? this.calledFunction(callee) : undefined;
     const tagged = called && this.taggedEvents(called, call);
     if (tagged?.length) return tagged;
     const summary = called && this.summaryOf(called);
@@ -721,7 +697,7 @@ export function lockModelOf(program: ts.Program, file: ts.SourceFile): LockModel
   let byFile = models.get(program);
   if (!byFile) models.set(program, byFile = new WeakMap());
   let model = byFile.get(file);
-  if (!model) byFile.set(file, model = new LockModel(program.getTypeChecker()));
+  if (!model) byFile.set(file, model = new LockModel(program.getTypeChecker(), () => lockRelevantNames(program)));
   return model;
 }
 

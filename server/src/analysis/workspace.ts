@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type StandardizedFilePath, errors } from '@ts-morph/common';
 import { FileSystemHost, Project } from 'ts-morph';
 import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithinBudget } from './budget';
 import { isSourceFile } from './files';
@@ -49,6 +50,8 @@ export class Workspace {
   private readonly rootOfFile = new Map<string, Root>();
   /** Files whose stand-in their project holds: the text refused, and why. */
   private readonly refused = new Map<string, { text: string; why: string }>();
+  /** Files being created from a text we hold: the disk must not be read (and parsed) for them first. */
+  private readonly creating = new Set<string>();
 
   /** Adds a file to the project that owns it. */
   add(file: string): void {
@@ -113,11 +116,17 @@ export class Workspace {
     const refused = this.refused.get(file);
     if (refused ? refused.text === body : root.project.getSourceFile(file)?.getFullText() === body) return;
     let why: string | undefined;
+    // ts-morph's overwrite of a file it has not loaded reads and parses the disk's copy, then parses
+    // this text: hidden from it, the file is parsed once.
+    const isNew = !root.project.getSourceFile(file);
+    if (isNew) this.creating.add(file);
     try {
       why = depthRefusal(root.project.createSourceFile(file, body, { overwrite: true }).compilerNode);
     } catch (e) {
       if (!isStackOverflow(e)) throw e;
       why = NESTED_TOO_DEEP;
+    } finally {
+      this.creating.delete(file);
     }
     if (why) {
       root.project.createSourceFile(file, '', { overwrite: true });
@@ -129,7 +138,7 @@ export class Workspace {
 
   /** A new project, reading through `guardedDisk` so that a file only imported is refused like an added one. */
   private project(compilerOptions: ts.CompilerOptions, skipAddingFilesFromTsConfig?: boolean): Project {
-    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused) });
+    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused, this.creating) });
   }
 
   private rootFor(file: string): Root {
@@ -176,11 +185,13 @@ export class Workspace {
 /**
  * The disk as ts-morph reads it, except that a source file the compiler could not get through
  * reads as empty (and is recorded in `refused`). Files the workspace adds are read by `put`, which
- * checks the tree it parses anyway; only files ts-morph loads on its own (imports) are parsed twice.
+ * checks the tree it parses anyway (and hides them from ts-morph meanwhile, see `creating`); only files
+ * ts-morph loads on its own (imports) are parsed twice.
  */
-function guardedDisk(refused: Map<string, { text: string; why: string }>): FileSystemHost {
+function guardedDisk(refused: Map<string, { text: string; why: string }>, hidden: ReadonlySet<string>): FileSystemHost {
   const disk = new Project().getFileSystem();
   const readFileSync = (file: string, encoding?: string): string => {
+    if (hidden.has(file)) throw new errors.FileNotFoundError(file as StandardizedFilePath);
     const text = disk.readFileSync(file, encoding);
     if (!isSourceFile(file)) return text;
     const why = parseWithinBudget(file, text).refusal;
@@ -191,6 +202,7 @@ function guardedDisk(refused: Map<string, { text: string; why: string }>): FileS
   return new Proxy(disk, {
     get: (target, key) => {
       if (key === 'readFileSync') return readFileSync;
+      if (key === 'fileExistsSync') return (file: string) => !hidden.has(file) && disk.fileExistsSync(file);
       const value: unknown = Reflect.get(target, key);
       return typeof value === 'function' ? value.bind(target) : value;
     },

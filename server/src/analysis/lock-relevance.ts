@@ -1,0 +1,163 @@
+/**
+ * Which code can touch a lock at all, told from syntax before any type is asked for. Most functions of
+ * a program never take a lock, and most calls do not reach one that does; asking the type checker
+ * what each call runs (to read its lock summary) was most of a whole check's time. A call can only
+ * take a lock inside if it has a lock method's name (lock-vocabulary.ts), is `Atomics.*`, or names a
+ * function of the program that, by the same test applied through its own calls, can; names, not
+ * symbols, so the index needs no checker and over-approximates (two functions called `add` share it).
+ * Each file's part is read once per parsed file; the program's set is joined once per program.
+ */
+import { ts } from './ts';
+import { isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
+import { isLockCallName } from './lock-vocabulary';
+
+interface FileLockSyntax {
+  /** The file's named functions: the names they call, and whether their own syntax touches a lock. */
+  functions: { name: string; seeded: boolean; calls: string[] }[];
+  /** `import { a as b }`, `export { a as b }`, `import b from`: b runs what a runs. */
+  aliases: { local: string; imported: string }[];
+}
+
+const byFile = new WeakMap<ts.SourceFile, FileLockSyntax>();
+const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
+const LOCK_TAGS = ['acquires', 'releases', 'requires'];
+
+/** The name a call is made by: `f(…)`, `x.f(…)`; undefined for other callees. */
+export function calleeName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee) && !ts.isPrivateIdentifier(callee.name)) return callee.name.text;
+  return undefined;
+}
+
+/** Whether the call touches a lock by its own syntax: a lock method's name, or `Atomics.*`. */
+export function isLockishCall(call: ts.CallExpression, name = calleeName(call)): boolean {
+  if (name !== undefined && isLockCallName(name)) return true;
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Atomics';
+}
+
+/** Names of the program's functions whose call may take or drop a lock, directly or through their own calls. */
+export function lockRelevantNames(program: ts.Program): ReadonlySet<string> {
+  let names = byProgram.get(program);
+  if (names) return names;
+  const relevant = new Set<string>();
+  const callers = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, value: string): void => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  for (const file of program.getSourceFiles()) {
+    // Declarations only matter when tagged: the model reads `@acquires` / `@releases` there.
+    if (file.isDeclarationFile && !/@(acquires|releases)\b/.test(file.text)) continue;
+    const syntax = fileLockSyntax(file);
+    for (const f of syntax.functions) {
+      if (f.seeded) relevant.add(f.name);
+      for (const c of f.calls) add(callers, c, f.name);
+    }
+    for (const a of syntax.aliases) add(callers, a.imported, a.local);
+  }
+  const work = [...relevant];
+  while (work.length > 0) {
+    for (const caller of callers.get(work.pop()!) ?? []) {
+      if (!relevant.has(caller)) {
+        relevant.add(caller);
+        work.push(caller);
+      }
+    }
+  }
+  names = relevant;
+  byProgram.set(program, names);
+  return names;
+}
+
+function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
+  let syntax = byFile.get(file);
+  if (syntax) return syntax;
+  syntax = { functions: [], aliases: [] };
+  const out = syntax;
+  const visit = (n: ts.Node): void => {
+    if (isFunctionBoundary(n) && !ts.isClassStaticBlockDeclaration(n)) {
+      const name = functionName(n);
+      if (name !== undefined) out.functions.push(describe(n, name));
+    } else if ((ts.isImportSpecifier(n) || ts.isExportSpecifier(n)) && n.propertyName && ts.isIdentifier(n.propertyName)) {
+      out.aliases.push({ local: n.name.text, imported: n.propertyName.text });
+    } else if (ts.isImportClause(n) && n.name) {
+      out.aliases.push({ local: n.name.text, imported: 'default' });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  byFile.set(file, syntax);
+  return syntax;
+}
+
+/** What a call of this function can be resolved to by name (see `LockModel.calledFunction`). */
+function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  const name = fn.name;
+  if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name))) return name.text;
+  if (ts.isFunctionDeclaration(fn) && !name) return 'default';
+  const p = fn.parent;
+  return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && p.initializer === fn ? p.name.text : undefined;
+}
+
+function describe(fn: ts.FunctionLikeDeclaration, name: string): { name: string; seeded: boolean; calls: string[] } {
+  const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
+  let seeded = LOCK_TAGS.some(t => jsDocTagArguments(holder, t) !== undefined);
+  const calls = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = calleeName(n);
+      if (isLockishCall(n, callee)) seeded = true;
+      else if (callee !== undefined) calls.add(callee);
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return { name, seeded, calls: [...calls] };
+}
+
+/**
+ * The functions of a file (and the file itself) whose code can touch a lock: one that makes a lockish
+ * call or a call of a relevant name, is tagged `@requires`, or calls a name bound to a lock's release
+ * (`const release = await m.acquire()`), anywhere in it, nested functions included; and the callbacks
+ * such a call is given. A function inside one that is not can be skipped with its whole subtree.
+ */
+export function lockTouchingFunctions(file: ts.SourceFile, relevant: ReadonlySet<string>): ReadonlySet<ts.Node> {
+  const touching = new Set<ts.Node>();
+  const hasRequires = file.text.includes('@requires');
+  const releasers = new Set<string>();
+  const visit = (n: ts.Node): boolean => {
+    let touches = false;
+    if (ts.isCallExpression(n)) {
+      const name = calleeName(n);
+      touches = isLockishCall(n, name) || (name !== undefined && (relevant.has(name) || releasers.has(name)));
+      if (touches) noteReleaser(n, releasers);
+    } else if (hasRequires && isFunctionBoundary(n) && jsDocTagArguments(n, 'requires') !== undefined) {
+      touches = true;
+    }
+    ts.forEachChild(n, c => {
+      if (visit(c)) touches = true;
+    });
+    if (touches && (isFunctionBoundary(n) || ts.isSourceFile(n))) touching.add(n);
+    // A callback given to a lock's helper (`m.withLock(() => …)`) may run with the lock held.
+    if (touches && ts.isCallExpression(n)) for (const a of n.arguments) if (isFunctionBoundary(a)) touching.add(a);
+    return touches;
+  };
+  visit(file);
+  return touching;
+}
+
+/** `const release = await m.acquire()` / `const [, release] = …`: `release` names the lock's release from here on. */
+function noteReleaser(call: ts.CallExpression, releasers: Set<string>): void {
+  let n: ts.Node = call;
+  while (ts.isAwaitExpression(n.parent) || ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const decl = n.parent;
+  if (!ts.isVariableDeclaration(decl) || decl.initializer !== n) return;
+  if (ts.isIdentifier(decl.name)) releasers.add(decl.name.text);
+  else if (ts.isArrayBindingPattern(decl.name)) {
+    const second = decl.name.elements[1];
+    if (second && ts.isBindingElement(second) && ts.isIdentifier(second.name)) releasers.add(second.name.text);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The names the lock model recognises: lock types, their methods, condition-variable waits, lock
+ * helpers. Shared by the model (locks.ts) and by the syntactic index that tells which code can touch
+ * a lock at all (lock-relevance.ts).
+ */
+
+export const LOCK_TYPE = /(Mutex|Lock|Semaphore)$/;
+export const CONDVAR_TYPE = /(Condvar|CondVar|Condition|ConditionVariable)$/;
+export const SEMAPHORE_TYPE = /Semaphore$/;
+/**
+ * Methods of a lock type, by what they do. `…Async` twins (a lock over shared memory taken with
+ * `Atomics.waitAsync`) mean the same as their blocking names. `try…` forms take the lock when they return true.
+ */
+export const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = {
+  lock: { kind: 'acquire', mode: 'write', pair: 'unlock' },
+  unlock: { kind: 'release', mode: 'write', pair: 'lock' },
+  acquire: { kind: 'acquire', mode: 'write', pair: 'release' },
+  release: { kind: 'release', mode: 'write', pair: 'acquire' },
+  writeLock: { kind: 'acquire', mode: 'write', pair: 'writeUnlock' },
+  writeUnlock: { kind: 'release', mode: 'write', pair: 'writeLock' },
+  lockWrite: { kind: 'acquire', mode: 'write', pair: 'unlockWrite' },
+  unlockWrite: { kind: 'release', mode: 'write', pair: 'lockWrite' },
+  readLock: { kind: 'acquire', mode: 'read', pair: 'readUnlock' },
+  readUnlock: { kind: 'release', mode: 'read', pair: 'readLock' },
+  lockRead: { kind: 'acquire', mode: 'read', pair: 'unlockRead' },
+  unlockRead: { kind: 'release', mode: 'read', pair: 'lockRead' },
+};
+export const TRY_METHODS: Record<string, 'write' | 'read'> = {
+  tryLock: 'write', tryAcquire: 'write', tryWriteLock: 'write', tryLockWrite: 'write', tryReadLock: 'read', tryLockRead: 'read',
+};
+export const CONDVAR_WAITS = new Set(['wait', 'waitAsync', 'waitFor', 'waitUntil']);
+export const LOCKISH_FUNCTION = /^(lock|unlock|acquire|release)/i;
+/** Packages whose locks order tasks of one thread: they never protect memory from other threads. */
+export const IN_THREAD_LOCK_PACKAGES = /[\\/]node_modules[\\/](async-mutex|async-lock|await-lock|async-sema)[\\/]/;
+export const IN_THREAD_LOCK_MODULES = /^(async-mutex|async-lock|await-lock|async-sema)$/;
+/** Helpers whose callback runs with the lock held: a blocking lock's, then an in-thread lock's. */
+export const WITH_LOCK = new Set(['withLock', 'withMutex', 'synchronized', 'withWriteLock']);
+export const WITH_READ_LOCK = new Set(['withReadLock']);
+export const RUN_EXCLUSIVE = 'runExclusive';
+
+/** Whether a call of this name can take, drop or hold a lock by its name alone (with `Atomics.*`, the raw locks). */
+export function isLockCallName(name: string): boolean {
+  return LOCK_METHODS[name.replace(/Async$/, '')] !== undefined || TRY_METHODS[name] !== undefined || CONDVAR_WAITS.has(name) ||
+    WITH_LOCK.has(name) || WITH_READ_LOCK.has(name) || name === RUN_EXCLUSIVE || LOCKISH_FUNCTION.test(name);
+}

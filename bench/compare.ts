@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { type PublishDiagnosticsParams, WorkDoneProgress } from 'vscode-languageserver-protocol';
 import { Corpus, writeCorpus } from './corpus';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -64,14 +64,23 @@ async function editLatencies(corpus: Corpus): Promise<EditTimes> {
   // Debounce 0: the analysis latency itself, not the pause the editor adds on purpose.
   rpc.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ debounceMs: 0 })));
   rpc.onRequest('client/registerCapability', () => null);
-  rpc.onRequest('window/workDoneProgress/create', () => null);
+  // The start-up scan reports progress: the edits start once it has ended, in a workspace that is open.
+  let scanned!: () => void;
+  const scanDone = new Promise<void>(resolve => { scanned = resolve; });
+  rpc.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+    rpc.onProgress(WorkDoneProgress.type, p.token, value => {
+      if (value.kind === 'end') scanned();
+    });
+    return null;
+  });
   rpc.onNotification(() => undefined);
   rpc.listen();
   const next = (uri: string, version: number | '*'): Promise<PublishDiagnosticsParams> =>
     new Promise(resolve => waiting.set(`${uri}@${version}`, resolve));
   const folder = pathToFileURL(corpus.dir).href;
-  await rpc.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'corpus' }], capabilities: { workspace: { configuration: true } } });
+  await rpc.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'corpus' }], capabilities: { workspace: { configuration: true, workspaceFolders: true }, window: { workDoneProgress: true } } });
   await rpc.sendNotification('initialized', {});
+  await scanDone;
 
   const open = async (file: string): Promise<string> => {
     const uri = pathToFileURL(file).href;

@@ -34,6 +34,7 @@ const documents = new TextDocuments(TextDocument);
 let canPullConfiguration = false;
 let canRefreshLenses = false;
 let canWatchFiles = false;
+let canFollowFolders = false;
 /** Settings pushed by clients that cannot be asked (`initializationOptions`, `didChangeConfiguration`). */
 let pushedSettings: Settings = DEFAULT_SETTINGS;
 let folderUris: string[] = [];
@@ -95,6 +96,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = caps.workspace?.configuration === true;
   canRefreshLenses = caps.workspace?.codeLens?.refreshSupport === true;
   canWatchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canFollowFolders = caps.workspace?.workspaceFolders === true;
   const options = params.initializationOptions as { settings?: unknown; snippetCompletions?: boolean } | undefined;
   pushedSettings = parseSettings(options?.settings ?? options);
   // VS Code has the snippets from the extension's manifest; other editors get them from here.
@@ -122,7 +124,8 @@ connection.onInitialized(async () => {
         .map(globPattern => ({ globPattern })),
     }).catch(() => undefined);
   }
-  if (connection.workspace && folderUris.length > 0) {
+  // vscode-languageserver throws for a client without folder events: `initialized` would then end here.
+  if (canFollowFolders && folderUris.length > 0) {
     connection.workspace.onDidChangeWorkspaceFolders(async event => {
       const removed = new Set(event.removed.map(f => f.uri));
       folderUris = [...folderUris.filter(u => !removed.has(u)), ...event.added.map(f => f.uri)];

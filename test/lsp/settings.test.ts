@@ -160,4 +160,23 @@ describe('language server settings and run modes', () => {
       assert.deepEqual(await client.diagnostics('src/closed.ts', undefined, before), []);
     });
   });
+
+  describe('a client without workspace folder events (rootUri and configuration only)', () => {
+    let client: TestClient;
+    before(async () => {
+      client = await TestClient.start({
+        settings: { run: 'workspace' },
+        capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+        files: { 'src/closed.ts': BUGGY },
+      });
+    });
+    after(() => client.stop());
+
+    it('still reads the settings and scans the workspace', async () => {
+      // `run: workspace` comes from the settings it must ask for; the closed file is judged only then.
+      assert.equal((await client.diagnostics('src/closed.ts')).length, 1);
+      const failures = client.notifications.filter(n => n.method === 'window/logMessage' && /failed/.test(JSON.stringify(n.params)));
+      assert.deepEqual(failures, []);
+    });
+  });
 });

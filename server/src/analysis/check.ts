@@ -30,7 +30,7 @@ export interface CheckResult {
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
-  const run = analysePaths(paths, options);
+  const run = analysePaths(paths, options, false);
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
   const internalErrors: string[] = [];
@@ -60,8 +60,12 @@ export interface AnalysedRun {
   usageErrors: string[];
 }
 
-/** Config, files, workspace, the thread graph, then every file through the rules: what the CLI's commands share. */
-export function analysePaths(paths: string[], options: CheckOptions): AnalysedRun {
+/**
+ * Config, files, workspace, the thread graph, then every file through the rules: what the CLI's commands
+ * share. `keepFacts`: whether each file's facts outlive its analysis (the thread map needs them; a
+ * check that keeps them all holds every file's analysis in memory at once).
+ */
+export function analysePaths(paths: string[], options: CheckOptions, keepFacts = true): AnalysedRun {
   const cwd = path.resolve(options.cwd);
   const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
   const { config } = loaded;
@@ -87,7 +91,8 @@ export function analysePaths(paths: string[], options: CheckOptions): AnalysedRu
   for (const file of files) {
     const parsed = workspace.get(file);
     if (!parsed) continue;
-    analysed.push({ file, ...parsed, analysis: analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs }) });
+    const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
+    analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { findings: analysis.findings, errors: analysis.errors } });
   }
   return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors };
 }

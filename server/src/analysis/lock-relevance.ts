@@ -77,10 +77,11 @@ function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
   if (syntax) return syntax;
   syntax = { functions: [], aliases: [] };
   const out = syntax;
+  const tagged = /@(acquires|releases|requires)\b/.test(file.text);
   const visit = (n: ts.Node): void => {
     if (isFunctionBoundary(n) && !ts.isClassStaticBlockDeclaration(n)) {
       const name = functionName(n);
-      if (name !== undefined) out.functions.push(describe(n, name));
+      if (name !== undefined) out.functions.push(describe(n, name, tagged));
     } else if ((ts.isImportSpecifier(n) || ts.isExportSpecifier(n)) && n.propertyName && ts.isIdentifier(n.propertyName)) {
       out.aliases.push({ local: n.name.text, imported: n.propertyName.text });
     } else if (ts.isImportClause(n) && n.name) {
@@ -102,9 +103,10 @@ function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
   return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && p.initializer === fn ? p.name.text : undefined;
 }
 
-function describe(fn: ts.FunctionLikeDeclaration, name: string): { name: string; seeded: boolean; calls: string[] } {
+/** `tagged`: whether the file has a lock tag at all (reading a function's JSDoc costs more than this test). */
+function describe(fn: ts.FunctionLikeDeclaration, name: string, tagged: boolean): { name: string; seeded: boolean; calls: string[] } {
   const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
-  let seeded = LOCK_TAGS.some(t => jsDocTagArguments(holder, t) !== undefined);
+  let seeded = tagged && LOCK_TAGS.some(t => jsDocTagArguments(holder, t) !== undefined);
   const calls = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {

@@ -38,7 +38,11 @@ for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) grap
 // Lock orders likewise: lock classes are declarations, so a fixture's inversions stay within the files it imports.
 const lockOrder = new LockOrderGraph();
 for (const dir of ruleDirs) {
-  for (const f of allFiles(path.join(ROOT, dir))) lockOrder.update(f, lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program));
+  for (const f of allFiles(path.join(ROOT, dir))) {
+    const { edges, error } = lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program);
+    assert.equal(error, undefined);
+    lockOrder.update(f, edges);
+  }
 }
 const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
 

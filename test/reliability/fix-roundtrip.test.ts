@@ -13,7 +13,7 @@ import { analyzeFile } from '../../server/src/analysis/analyze';
 import { applyEdits, applyFixes } from '../../server/src/analysis/apply-edits';
 import type { Finding, Fix, TextEdit } from '../../server/src/analysis/finding';
 import { isSourceFile } from '../../server/src/analysis/files';
-import { LockOrderGraph, lockOrderEdges } from '../../server/src/analysis/lock-order';
+import { type LockOrderEdge, LockOrderGraph, lockOrderEdges } from '../../server/src/analysis/lock-order';
 import { ThreadGraph } from '../../server/src/analysis/thread-graph';
 import { ts } from '../../server/src/analysis/ts';
 import { Workspace } from '../../server/src/analysis/workspace';
@@ -35,7 +35,7 @@ class Project {
   private readonly context = { graph: this.graph, peer: (file: string) => this.workspace.get(file), lockOrder: this.lockOrder };
   /** Per file and text: the original texts come back after every round trip, and need no type checker then. */
   private readonly errorsOf = new Map<string, string[]>();
-  private readonly edgesOf = new Map<string, ReturnType<typeof lockOrderEdges>>();
+  private readonly edgesOf = new Map<string, LockOrderEdge[]>();
 
   constructor(files: readonly string[]) {
     for (const f of files) this.workspace.add(f);
@@ -53,11 +53,15 @@ class Project {
     this.lockOrder.update(file, this.edges(file));
   }
 
-  private edges(file: string): ReturnType<typeof lockOrderEdges> {
+  private edges(file: string): LockOrderEdge[] {
     const { sourceFile, program } = this.parsed(file);
     const key = `${file}\0${sourceFile.text}`;
     let edges = this.edgesOf.get(key);
-    if (!edges) this.edgesOf.set(key, edges = lockOrderEdges(sourceFile, program));
+    if (!edges) {
+      const found = lockOrderEdges(sourceFile, program);
+      assert.equal(found.error, undefined);
+      this.edgesOf.set(key, edges = found.edges);
+    }
     return edges;
   }
 

@@ -33,7 +33,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   const run = analysePaths(paths, options, false);
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
-  const internalErrors: string[] = [];
+  const internalErrors = [...run.internalErrors];
   for (const { file, sourceFile, program, analysis } of run.analysed) {
     texts.set(file, sourceFile.text);
     findings.push(...analysis.findings);
@@ -58,6 +58,8 @@ export interface AnalysedRun {
   analysed: { file: string; sourceFile: ts.SourceFile; program: ts.Program; analysis: FileAnalysis }[];
   configProblems: ConfigProblem[];
   usageErrors: string[];
+  /** Failures outside a file's rules (its lock orders): the run went on without what failed. */
+  internalErrors: string[];
 }
 
 /**
@@ -82,9 +84,13 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
   }
   // Lock orders too: an inversion needs both files' orders before either is judged.
   const lockOrder = new LockOrderGraph();
+  const internalErrors: string[] = [];
   for (const file of files) {
     const parsed = workspace.get(file);
-    if (parsed) lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+    if (!parsed) continue;
+    const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+    lockOrder.update(file, edges);
+    if (error) internalErrors.push(error);
   }
   const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
   const analysed: AnalysedRun['analysed'] = [];
@@ -94,7 +100,7 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
     const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
     analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { findings: analysis.findings, errors: analysis.errors } });
   }
-  return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors };
+  return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
 }
 
 /** The thread map of the files under `paths` (for `fearless graph`), rooted at the current directory. */

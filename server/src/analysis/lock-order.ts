@@ -134,23 +134,28 @@ function isGated(cycle: readonly LockOrderEdge[]): boolean {
   return common.size > 0;
 }
 
-/** The edges one file contributes, from its own lock analysis. */
-export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): LockOrderEdge[] {
+/**
+ * The edges one file contributes, from its own lock analysis. A failure costs this file's orders only
+ * (none are known then), and comes back as `error` for the log: the file's rules still run.
+ */
+export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edges: LockOrderEdge[]; error?: string } {
   const locks = lockModelOf(program, file);
   const edges: LockOrderEdge[] = [];
   try {
     for (const fl of locks.functionsWithLocks(file)) collectEdges(locks, fl, edges);
   } catch (e) {
-    // A file nested just short of the depth budget: its rules report the overflow; its orders are unknown, so none.
-    if (isStackOverflow(e)) return [];
-    throw e;
+    // A file nested just short of the depth budget: its rules report the overflow.
+    if (isStackOverflow(e)) return { edges: [] };
+    return { edges: [], error: `lock order of ${file.fileName} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
   }
   // A call's summary and what it takes inside can name one acquisition twice.
   const seen = new Set<string>();
-  return edges.filter(e => {
-    const id = `${e.from}\0${e.to}\0${e.inner.start}`;
-    return !seen.has(id) && seen.add(id) !== undefined;
-  });
+  return {
+    edges: edges.filter(e => {
+      const id = `${e.from}\0${e.to}\0${e.inner.start}`;
+      return !seen.has(id) && seen.add(id) !== undefined;
+    }),
+  };
 }
 
 function collectEdges(locks: LockModel, fl: FunctionLocks, edges: LockOrderEdge[]): void {

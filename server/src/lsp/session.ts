@@ -274,7 +274,9 @@ export class Session {
       }
       this.refreshTargets(changedTargets);
       // This file's lock orders before its rules run; files whose inversions they change are judged again.
-      this.refreshTargets(this.lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program)));
+      const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+      if (error) this.reportError(error);
+      this.refreshTargets(this.lockOrder.update(file, edges));
       const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       if (analysis.errors.length === 0 && this.lastError !== undefined) {

@@ -71,7 +71,10 @@ export class EngineHarness {
     for (const file of paths) {
       step(`lock orders ${path.basename(file)}`, () => {
         const parsed = this.workspace.get(file);
-        if (parsed) this.lockOrder.update(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+        if (!parsed) return;
+        const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+        if (error) throw new Error(error);
+        this.lockOrder.update(file, edges);
       });
     }
     for (const file of paths) {

@@ -28,6 +28,9 @@ import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';
 const CONFIG_FILES = /(^|[\\/])(fearless\.json|package\.json)$/;
 const PROJECT_FILES = /(^|[\\/])(tsconfig|jsconfig)[^\\/]*\.json$/;
+const CHANGE_KINDS = {
+  [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted',
+} as const;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -180,7 +183,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     } else if (CONFIG_FILES.test(file)) {
       restartNeeded = true;
     } else if (isSourceFile(file)) {
-      guard('file change', undefined, () => session.fileChangedOnDisk(file, change.type === FileChangeType.Deleted))();
+      guard('file change', undefined, () => session.fileChangedOnDisk(file, CHANGE_KINDS[change.type]))();
       threadMaps.changed();
     }
   }

@@ -64,7 +64,7 @@ export function start(): Promise<number> {
 `;
     client.write('main.ts', main);
     await client.open('main.ts');
-    await client.diagnostics('main.ts', 1);
+    assert.deepEqual((await client.diagnostics('main.ts', 1)).map(d => d.code), ['worker-entry-not-found']);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: client.uri('main.ts') }, range: { start: { line: 3, character: 20 }, end: { line: 3, character: 20 } },
       context: { diagnostics: [] },
@@ -75,7 +75,11 @@ export function start(): Promise<number> {
     assert.deepEqual(made, { kind: 'create', uri: client.uri('doubler.ts'), options: { ignoreIfExists: true } });
     const workerText = (filled.edits[0] as { newText: string }).newText;
     assert.match(workerText, /import \{ parentPort, workerData \} from 'node:worker_threads';/);
+    const before = client.published.length;
     fs.writeFileSync(path.join(client.dir, 'doubler.ts'), workerText);
+    // The editor reports the file it created: the spawn that pointed nowhere is judged again.
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('doubler.ts'), type: 1 }] });
+    assert.deepEqual(await client.diagnostics('main.ts', undefined, before), []);
     const check = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', 'main.ts', 'doubler.ts'], { cwd: client.dir, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(check.stdout).diagnostics, []);
   });

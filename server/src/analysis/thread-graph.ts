@@ -5,6 +5,7 @@
  * spawned (so its code runs on a worker), by whom, and which files must be judged again when a
  * spawner changes. Sites are kept as positions, not nodes, so no syntax tree outlives its analysis.
  */
+import path from 'node:path';
 import { ts } from './ts';
 import { LineIndex } from './positions';
 import { spawnSites } from './spawns';
@@ -53,6 +54,20 @@ export class ThreadGraph {
     return this.spawnersOf.get(file) ?? [];
   }
 
+  /**
+   * Files that spawn `file` or a module of the same name with another extension: a spawn of
+   * `./w.js` written before `w.ts` existed points at `w.js`, and its verdict changes when `w.ts`
+   * is created (or deleted).
+   */
+  spawnersOfName(file: string): Set<string> {
+    const stem = withoutExtension(file);
+    const out = new Set<string>();
+    for (const [target, refs] of this.spawnersOf) {
+      if (withoutExtension(target) === stem) for (const r of refs) out.add(r.file);
+    }
+    return out;
+  }
+
   /** The spawn sites of `file` whose module is known. */
   sitesIn(file: string): readonly SpawnRef[] {
     return this.sitesOf.get(file) ?? [];
@@ -85,4 +100,8 @@ export class ThreadGraph {
     else this.sitesOf.delete(file);
     return changed;
   }
+}
+
+function withoutExtension(file: string): string {
+  return file.slice(0, file.length - path.extname(file).length);
 }

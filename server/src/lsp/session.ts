@@ -129,9 +129,11 @@ export class Session {
   }
 
   /** A source file changed on disk, outside the editor (or was created or deleted). */
-  fileChangedOnDisk(file: string, deleted: boolean): void {
+  fileChangedOnDisk(file: string, change: 'created' | 'changed' | 'deleted'): void {
+    // Spawns of this module find it now, or no longer: worker-entry-not-found and the thread graph change there.
+    if (change !== 'changed') this.refreshTargets(this.graph.spawnersOfName(file));
     if (this.documents.get(pathToFileURL(file).href)) return; // the editor's text wins while it is open
-    if (deleted) {
+    if (change === 'deleted') {
       this.workspace.remove(file);
       this.refreshTargets(this.graph.remove(file));
       this.refreshTargets(this.lockOrder.remove(file));

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ts } from './ts';
+import { mayTouchThreads } from './thread-relevance';
 import type { FearlessConfig } from '../config';
 import type { Finding, Severity } from './finding';
 import { BUDGET_RULE, DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
@@ -57,7 +58,9 @@ export function analyzeFile(
   const findings: Finding[] = [];
   const errors: string[] = [];
   const enabled = new Set<string>();
-  for (const rule of RULES) {
+  // A file that names nothing of threads, shared memory, ports or locks has nothing for the rules to find.
+  const rules = mayTouchThreads(file, program, context) ? RULES : [];
+  for (const rule of rules) {
     const configured = config.rules[rule.meta.id];
     if (configured === 'off') continue;
     enabled.add(rule.meta.id);

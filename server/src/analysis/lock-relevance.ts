@@ -10,6 +10,7 @@
 import { ts } from './ts';
 import { isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
 import { isLockCallName } from './lock-vocabulary';
+import { NameClosure } from './name-closure';
 
 interface FileLockSyntax {
   /** The file's named functions: the names they call, and whether their own syntax touches a lock. */
@@ -41,33 +42,18 @@ export function isLockishCall(call: ts.CallExpression, name = calleeName(call)):
 export function lockRelevantNames(program: ts.Program): ReadonlySet<string> {
   let names = byProgram.get(program);
   if (names) return names;
-  const relevant = new Set<string>();
-  const callers = new Map<string, string[]>();
-  const add = (map: Map<string, string[]>, key: string, value: string): void => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
+  const closure = new NameClosure();
   for (const file of program.getSourceFiles()) {
     // Declarations only matter when tagged: the model reads `@acquires` / `@releases` there.
     if (file.isDeclarationFile && !/@(acquires|releases)\b/.test(file.text)) continue;
     const syntax = fileLockSyntax(file);
     for (const f of syntax.functions) {
-      if (f.seeded) relevant.add(f.name);
-      for (const c of f.calls) add(callers, c, f.name);
+      if (f.seeded) closure.seed(f.name);
+      for (const c of f.calls) closure.link(c, f.name);
     }
-    for (const a of syntax.aliases) add(callers, a.imported, a.local);
+    for (const a of syntax.aliases) closure.link(a.imported, a.local);
   }
-  const work = [...relevant];
-  while (work.length > 0) {
-    for (const caller of callers.get(work.pop()!) ?? []) {
-      if (!relevant.has(caller)) {
-        relevant.add(caller);
-        work.push(caller);
-      }
-    }
-  }
-  names = relevant;
+  names = closure.close();
   byProgram.set(program, names);
   return names;
 }

@@ -107,6 +107,10 @@ describe('fearless graph (dist/cli.js)', function () {
     };
     const spawn = new RegExp(`^ {2}${key('main.ts', 'main thread')} ==>\\|"[^"]*joined"\\| ${key('worker.ts', 'worker thread')}$`, 'm');
     assert.match(run.stdout, spawn);
+    // bench.ts's cross-check spawns a module that no longer exists: drawn, and said to be missing.
+    key('count-worker.js', 'not found');
+    const json = JSON.parse(fearless(ROOT, 'graph', 'examples', '--format', 'json').stdout) as ThreadMap;
+    assert.deepEqual(json.modules.filter(m => m.missing), [{ id: 'examples/wordfreq/src/count-worker.js', role: 'worker', missing: true }]);
   });
 
   it('exits 2 on bad usage, with a message and no stack', function () {

@@ -25,6 +25,8 @@ export interface MapModule {
   id: string;
   file: string;
   role: Thread;
+  /** A spawn names it, but there is no such file (worker-entry-not-found). */
+  missing?: true;
 }
 
 export interface MapSpawn {
@@ -66,7 +68,9 @@ export function buildThreadMap(all: readonly FileFacts[], root: string, files: M
       addModule(facts);
       const target = known.get(s.target);
       if (target) addModule(target);
-      else if (!modules.has(s.target)) modules.set(s.target, { id: id(s.target), file: s.target, role: 'worker' });
+      else if (!modules.has(s.target)) {
+        modules.set(s.target, { id: id(s.target), file: s.target, role: 'worker', ...(files.exists(s.target) ? {} : { missing: true as const }) });
+      }
       spawns.push({ from: id(facts.file.fileName), to: id(s.target), line: lineOf(facts.file, s.span.start), sends: s.sends, join: s.join.kind });
     }
   }

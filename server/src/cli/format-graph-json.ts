@@ -8,7 +8,7 @@ import type { MapBuffer, MapModule, MapSpawn, ThreadMap } from '../analysis/thre
  */
 export interface GraphJson {
   version: 1;
-  modules: Pick<MapModule, 'id' | 'role'>[];
+  modules: Pick<MapModule, 'id' | 'role' | 'missing'>[];
   spawns: Pick<MapSpawn, 'from' | 'to' | 'line' | 'sends' | 'join'>[];
   buffers: (Pick<MapBuffer, 'id' | 'module' | 'line' | 'name'> & { users: { module: string; touches: Touch[] }[] })[];
 }
@@ -16,7 +16,7 @@ export interface GraphJson {
 export function toGraphJson(map: ThreadMap): GraphJson {
   return {
     version: 1,
-    modules: map.modules.map(m => ({ id: m.id, role: m.role })),
+    modules: map.modules.map(m => ({ id: m.id, role: m.role, ...(m.missing ? { missing: m.missing } : {}) })),
     spawns: map.spawns.map(s => ({ from: s.from, to: s.to, line: s.line, sends: [...s.sends], join: s.join })),
     buffers: map.buffers.map(b => ({
       id: b.id,

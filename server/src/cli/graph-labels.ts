@@ -60,7 +60,7 @@ export function labelledGraph(map: ThreadMap): LabelledGraph {
   const nodes: GraphNode[] = [];
   map.modules.forEach((m, i) => {
     keys.set(m.id, `m${i}`);
-    nodes.push({ key: `m${i}`, kind: 'module', id: m.id, style: m.role, lines: [...textLines(m.id), ROLE[m.role]] });
+    nodes.push({ key: `m${i}`, kind: 'module', id: m.id, style: m.role, lines: [...textLines(m.id), m.missing ? 'not found' : ROLE[m.role]] });
   });
   map.buffers.forEach((b, i) => {
     keys.set(b.id, `b${i}`);

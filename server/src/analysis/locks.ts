@@ -24,7 +24,7 @@
  */
 import { ts } from './ts';
 import { Cfg, CfgNode, buildCfg, impliedAtoms, isConditional, mayForward, mustForward } from './cfg';
-import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
+import { atomicsCallName, enclosingFunction, forEachInFunction, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
 import { builtinName, isPromiseLike } from './types';
 import {
   CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE,
@@ -89,6 +89,13 @@ export interface FunctionLocks {
 
 export type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
+/** How a typed lock is taken and released: `lock()` / `unlock()`, or `await lockAsync()` (`awaited`). */
+export interface LockMethods {
+  acquire: string;
+  release: string;
+  awaited?: boolean;
+}
+
 interface Summary {
   acquires: { key: LockKey; flavor: LockFlavor }[];
   releases: { key: LockKey; flavor: LockFlavor }[];
@@ -102,7 +109,7 @@ export class LockModel {
   private readonly callCache = new Map<ts.CallExpression, LockEvent[]>();
   private withLocks: { file: ts.SourceFile; list: FunctionLocks[] } | undefined;
   /** For each typed lock seen, the method names it is taken and released with (`lock`/`unlock`…). */
-  readonly methodsOf = new Map<LockKey, { acquire: string; release: string }>();
+  readonly methodsOf = new Map<LockKey, LockMethods>();
   private readonly cfgs = new Map<FunctionLike, Cfg>();
 
   /** `relevant`: the program's function names whose calls may touch a lock (lock-relevance.ts). */
@@ -328,8 +335,8 @@ export class LockModel {
     return declarationId(resolved.decl) + (resolved.cell ?? '');
   }
 
-  /** How a typed lock that `key` names at `at` is taken and released (`lock`/`unlock`…), synchronously. */
-  methodsAt(key: LockKey, at: ts.Node): { acquire: string; release: string } | undefined {
+  /** How a typed lock that `key` names at `at` is taken and released (`lock`/`unlock`…, or `await lockAsync()`). */
+  methodsAt(key: LockKey, at: ts.Node): LockMethods | undefined {
     const known = this.methodsOf.get(key);
     if (known) return known;
     const type = this.resolveKey(key, at)?.type;
@@ -452,7 +459,7 @@ export class LockModel {
     const lock = ts.isPropertyAccessExpression(callee) ? callee.expression
       : ts.isIdentifier(callee) && call.arguments[0] !== fn ? call.arguments[0] : undefined;
     if (!lock) return none;
-    const isAsync = fn.modifiers?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    const isAsync = isAsyncFunction(fn);
     let key: LockKey;
     let flavor: LockFlavor;
     if (name === RUN_EXCLUSIVE) {
@@ -485,11 +492,12 @@ export class LockModel {
       if (typed !== 'unknown') {
         const base = this.lockKeyOf(callee.expression);
         const key = method.mode === 'read' ? base + READ_SUFFIX : base;
-        const plain = name.replace(/Async$/, '');
         const counting = SEMAPHORE_TYPE.test(this.typeName(callee.expression) ?? '') ? { counting: true } : {};
         // From an acquisition only: a release (`unlock`) says nothing of whether `lock` or only `lockAsync` exists.
-        if (!this.methodsOf.has(key) && method.kind === 'acquire' && !name.endsWith('Async') && typed === 'blocking') {
-          this.methodsOf.set(key, { acquire: plain, release: method.pair });
+        // A synchronous form, once seen, is the one to write.
+        if (method.kind === 'acquire' && typed === 'blocking' && (this.methodsOf.get(key)?.awaited ?? true)) {
+          const awaited = isPromiseLike(this.checker.getTypeAtLocation(call), this.checker);
+          if (!awaited || !this.methodsOf.has(key)) this.methodsOf.set(key, { acquire: name, release: method.pair, ...(awaited ? { awaited } : {}) });
         }
         return [{ kind: method.kind, key, node: call, flavor: typed, ...counting }];
       }

@@ -167,3 +167,8 @@ function scanIndentUnit(text: string): string {
 export function propertyName(name: ts.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) ? name.text : undefined;
 }
+
+/** Whether a function is declared `async`. */
+export function isAsyncFunction(fn: ts.Node): boolean {
+  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
+}

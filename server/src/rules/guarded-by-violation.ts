@@ -205,5 +205,6 @@ function wrapFix(facts: FileFacts, at: ts.Node, key: string): Fix[] {
   while (stmt.parent && !ts.isStatement(stmt) && !isFunctionBoundary(stmt)) stmt = stmt.parent;
   if (!ts.isExpressionStatement(stmt)) return [];
   const methods = facts.locks.methodsAt(canonicalKey(facts, key, at), at) ?? facts.locks.methodsAt(key, at);
-  return methods && !key.includes('[') ? [wrapInLockFix(facts, stmt, key, methods)] : [];
+  const fix = methods && !key.includes('[') ? wrapInLockFix(facts, stmt, key, methods) : undefined;
+  return fix ? [fix] : [];
 }

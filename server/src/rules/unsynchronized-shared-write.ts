@@ -7,6 +7,7 @@ import { Rule, replaceNode } from './rule';
 import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';
 import { atomicRewrite } from './support/atomic-rewrite';
 import { wrapInLockFix } from './support/wrap-in-lock';
+import type { LockMethods } from '../analysis/locks';
 
 const PLAIN_STORE_METHODS = new Set(['set', 'fill']);
 
@@ -88,7 +89,7 @@ function lockFix(facts: FileFacts, { access, provenance }: SharedAccess): Fix | 
 /** A typed lock seen held over some access to shared memory, by the text that names it. */
 interface Guard {
   key: string;
-  methods: { acquire: string; release: string };
+  methods: LockMethods;
 }
 
 /** What a lock's text names: its class for `this.…`, else the symbol its first name resolves to. */

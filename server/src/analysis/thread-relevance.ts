@@ -22,10 +22,19 @@ const THREAD_NAMES = new Set([
   'isMainThread', 'threadId', 'receiveMessageOnPort', 'markAsUntransferable', 'moveMessagePortToContext',
   'transfer', 'transferToFixedLength', 'Piscina', 'Tinypool', 'workerpool', 'self',
 ]);
+/** Any of those names in a text: a declaration file without one cannot declare a thread API. */
+const THREAD_WORDS = new RegExp(`\\b(${[...THREAD_NAMES].join('|')})\\b`);
 /** Module specifiers of thread libraries: an import of one is a thread API too. */
 const THREAD_MODULES = /^(node:)?worker_threads$|^(piscina|tinypool|workerpool|threads|comlink|async-mutex|async-lock|await-lock|async-sema)(\/|$)/;
 /** Annotations and comments that make a file's analysis matter on their own. */
 const TEXT_MARKERS = /@(shared|guardedBy|requires|acquires|releases)\b|fearless-ignore-/;
+
+const K = ts.SyntaxKind;
+const DECLARATION_KINDS = new Set<ts.SyntaxKind>([
+  K.ImportSpecifier, K.ExportSpecifier, K.ExportAssignment, K.MethodDeclaration, K.MethodSignature, K.PropertyDeclaration,
+  K.PropertySignature, K.PropertyAssignment, K.GetAccessor, K.SetAccessor, K.ClassDeclaration, K.ClassExpression,
+  K.InterfaceDeclaration, K.TypeAliasDeclaration, K.EnumDeclaration, K.FunctionDeclaration, K.ModuleDeclaration, K.VariableDeclaration,
+]);
 
 interface FileNames {
   /** Every identifier the file mentions, and the module specifiers it imports. */
@@ -54,7 +63,7 @@ function threadNames(program: ts.Program): ReadonlySet<string> {
   const closure = new NameClosure();
   for (const name of THREAD_NAMES) closure.seed(name);
   for (const file of program.getSourceFiles()) {
-    if (program.isSourceFileDefaultLibrary(file)) continue;
+    if (program.isSourceFileDefaultLibrary(file) || (file.isDeclarationFile && !THREAD_WORDS.test(file.text))) continue;
     for (const d of namesOf(file).declarations) {
       // A library's declarations count when they name a thread API themselves; followed further, the
       // web of a runtime's own types (streams, blobs, buffers: all transferable) would reach every name.
@@ -77,27 +86,29 @@ function namesOf(file: ts.SourceFile): FileNames {
   const declarations: FileNames['declarations'] = [];
   let open: Set<string>[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) {
+    const kind = n.kind;
+    if (kind === K.Identifier || kind === K.PrivateIdentifier) {
+      const text = (n as ts.Identifier | ts.PrivateIdentifier).text;
       // A declaration's own name refers to nothing: `value` in `{ value: number }` is not some other `value`.
-      if (declaredName(n.parent) !== undefined && (n.parent as ts.NamedDeclaration).name === n) return;
-      mentioned.add(n.text);
-      for (const m of open) m.add(n.text);
+      if ((n.parent as ts.NamedDeclaration).name === n && declaredName(n.parent) !== undefined) return;
+      mentioned.add(text);
+      for (const m of open) m.add(text);
       return;
     }
     // What a declared function accepts does not make what it gives: `from(buffer: SharedArrayBuffer)`
     // in a declaration file is no source of shared memory. (In code, the body tells.)
-    if (file.isDeclarationFile && ts.isParameter(n)) {
+    if (kind === K.Parameter && file.isDeclarationFile) {
       const outer = open;
       open = [];
       ts.forEachChild(n, visit);
       open = outer;
       return;
     }
-    if (ts.isStringLiteral(n) && (ts.isImportDeclaration(n.parent) || ts.isExportDeclaration(n.parent) || ts.isExternalModuleReference(n.parent) ||
+    if (kind === K.StringLiteral && ts.isStringLiteral(n) && (ts.isImportDeclaration(n.parent) || ts.isExportDeclaration(n.parent) || ts.isExternalModuleReference(n.parent) ||
         (ts.isCallExpression(n.parent) && n.parent.arguments[0] === n))) {
       mentioned.add(n.text); // `import … from 'node:worker_threads'`, `require('piscina')`
     }
-    if (ts.isImportClause(n) && n.name) {
+    if (kind === K.ImportClause && ts.isImportClause(n) && n.name) {
       declarations.push({ name: n.name.text, mentions: new Set(['default']) }); // `import X from`: X is that module's default
     }
     const name = declaredName(n);
@@ -123,6 +134,8 @@ function namesOf(file: ts.SourceFile): FileNames {
  * (`total` in some worker's function) is nobody else's `total`.
  */
 function declaredName(n: ts.Node): string | undefined {
+  // Asked of every node of every file: most are no declaration, told by one set lookup.
+  if (!DECLARATION_KINDS.has(n.kind)) return undefined;
   if (ts.isImportSpecifier(n) || ts.isExportSpecifier(n)) return n.name.text;
   if (ts.isExportAssignment(n)) return 'default';
   const member = ts.isMethodDeclaration(n) || ts.isMethodSignature(n) || ts.isPropertyDeclaration(n) || ts.isPropertySignature(n) ||

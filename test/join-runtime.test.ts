@@ -7,11 +7,11 @@
  * a short timeout); the path resolved from the file works from another working directory.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { type Exit, exec } from './support/processes';
 import { analyzeFile } from '../server/src/analysis/analyze';
 import { applyEdits } from '../server/src/analysis/apply-edits';
 import { ThreadGraph } from '../server/src/analysis/thread-graph';
@@ -23,34 +23,11 @@ const REPO = path.resolve(__dirname, '..');
 const RUN_MS = 15_000;
 const HANG_MS = 2_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
+function run(script: string, cwd: string, timeoutMs = RUN_MS): Promise<Exit> {
+  return exec(process.execPath, [script], cwd, timeoutMs);
 }
 
-function run(script: string, cwd: string, timeoutMs = RUN_MS): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
-}
-
-const explain = (r: Run): string => `exit ${r.code}${r.timedOut ? ' (killed: timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+const explain = (r: Exit): string => `exit ${r.code}${r.timedOut ? ' (killed: timed out)' : ''}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
 /**
  * A project in a temp folder: its sources are written, `fix` rewrites one of them with the engine's fix,
@@ -134,7 +111,7 @@ setTimeout(() => parentPort!.postMessage(input * 2), 50);
 
 /** Builds the bugged project and its fixed twin, runs `main` in both. */
 async function beforeAndAfter(files: Record<string, string>, rule: string, title: string, format: 'esm' | 'cjs' = 'esm',
-  runs: { script?: string; cwd?: (p: Project) => string; timeoutMs?: number } = {}): Promise<{ before: Run; after: Run; fixed: string }> {
+  runs: { script?: string; cwd?: (p: Project) => string; timeoutMs?: number } = {}): Promise<{ before: Exit; after: Exit; fixed: string }> {
   const bugged = new Project(files);
   const fixedProject = bugged.copy();
   try {

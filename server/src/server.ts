@@ -23,6 +23,7 @@ import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-actio
 import { Session, pathOf } from './lsp/session';
 import { THREAD_MAP_REQUEST, ThreadMapParams, ThreadMaps } from './lsp/thread-map-request';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
+import { errorText } from './analysis/error-text';
 
 /** Executed by the server so every client can offer "fix all" as a command. */
 const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';
@@ -91,7 +92,7 @@ function guard<A extends unknown[], R>(what: string, fallback: R, handler: (...a
 }
 
 function logFailure(what: string, e: unknown): void {
-  connection.console.error(`Fearless ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  connection.console.error(`Fearless ${what} failed: ${errorText(e)}`);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -16,13 +16,13 @@
  * cases run in headless Chromium, served cross-origin isolated. KEEP_SNIPPET_PROJECT=1 keeps the project.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { type Exit, exec } from '../support/processes';
 import { Browser, chromium } from 'playwright-core';
 import { type SnippetNode, expandSnippet, knownVariables, parseSnippet } from '../../server/src/snippets/snippet-syntax';
 
@@ -553,33 +553,6 @@ function tsconfig(env: Env, extra: Record<string, unknown> = {}): string {
   });
 }
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-function exec(command: string, args: string[], cwd: string, timeoutMs = RUN_TIMEOUT_MS): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', code => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-  });
-}
-
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
@@ -643,7 +616,7 @@ async function runNode(projects: Project[]): Promise<void> {
   const jobs = projects.filter(p => p.env === 'node').flatMap(p => p.cases.map(c => ({ p, c })));
   await inParallel(jobs, PARALLEL, async ({ p, c }) => {
     const dir = p.language.id === 'typescript' ? path.join(root, 'build', p.language.id, p.env, c.name) : path.join(p.dir, c.name);
-    results.get(key(p.language, c.name))!.run = await exec(process.execPath, ['main.js'], dir);
+    results.get(key(p.language, c.name))!.run = await exec(process.execPath, ['main.js'], dir, RUN_TIMEOUT_MS);
   });
 }
 

@@ -15,6 +15,7 @@ import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
 import type { CrossFileContext } from './cross-thread';
+import { errorText } from './error-text';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -85,7 +86,7 @@ export function analyzeFile(
       rule.check({ facts, report });
     } catch (e) {
       if (isStackOverflow(e)) overflowed.push(rule.meta.id);
-      else errors.push(`${rule.meta.id} failed on ${file.fileName}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      else errors.push(`${rule.meta.id} failed on ${file.fileName}: ${errorText(e)}`);
     }
   }
   const cutOff = [

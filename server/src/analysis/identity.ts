@@ -4,7 +4,7 @@
  */
 import { ts } from './ts';
 import type { FileFacts } from './file-facts';
-import { isFunctionBoundary, skipOuter } from './syntax';
+import { calleeName, isFunctionBoundary, skipOuter } from './syntax';
 
 const IDENTITY_SOURCES = new Set(['workerData', 'threadId']);
 const MESSAGE_EVENTS = new Set(['message']);
@@ -42,9 +42,8 @@ function sourceIsIdentity(decl: ts.Declaration, facts: FileFacts, depth: number,
 function isMessageHandler(fn: ts.SignatureDeclaration): boolean {
   const p = fn.parent;
   if (ts.isCallExpression(p) && p.arguments.includes(fn as ts.Expression)) {
-    const callee = skipOuter(p.expression);
     const event = p.arguments[0];
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    const name = calleeName(p) ?? '';
     return /^(on|once|addListener|addEventListener)$/.test(name) && !!event && ts.isStringLiteral(event) && MESSAGE_EVENTS.has(event.text);
   }
   if (ts.isBinaryExpression(p) && p.right === fn) {

@@ -11,6 +11,7 @@ import { ts } from './ts';
 import { isStackOverflow } from './budget';
 import type { CfgNode } from './cfg';
 import { FunctionLocks, LockKey, LockModel, UNKNOWN_LOCK, lockModelOf } from './locks';
+import { errorText } from './error-text';
 
 export interface LockSite {
   file: string;
@@ -146,7 +147,7 @@ export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edge
   } catch (e) {
     // A file nested just short of the depth budget: its rules report the overflow.
     if (isStackOverflow(e)) return { edges: [] };
-    return { edges: [], error: `lock order of ${file.fileName} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    return { edges: [], error: `lock order of ${file.fileName} failed: ${errorText(e)}` };
   }
   // A call's summary and what it takes inside can name one acquisition twice.
   const seen = new Set<string>();

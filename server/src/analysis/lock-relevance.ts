@@ -8,7 +8,7 @@
  * Each file's part is read once per parsed file; the program's set is joined once per program.
  */
 import { ts } from './ts';
-import { isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
+import { atomicsCallName, calleeName, functionName, isFunctionBoundary, jsDocTagArguments } from './syntax';
 import { isLockCallName } from './lock-vocabulary';
 import { NameClosure } from './name-closure';
 
@@ -21,21 +21,12 @@ interface FileLockSyntax {
 
 const byFile = new WeakMap<ts.SourceFile, FileLockSyntax>();
 const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
+const touchingOf = new WeakMap<ts.SourceFile, { relevant: ReadonlySet<string>; touching: ReadonlySet<ts.Node> }>();
 const LOCK_TAGS = ['acquires', 'releases', 'requires'];
-
-/** The name a call is made by: `f(…)`, `x.f(…)`; undefined for other callees. */
-export function calleeName(call: ts.CallExpression): string | undefined {
-  const callee = skipOuter(call.expression);
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee) && !ts.isPrivateIdentifier(callee.name)) return callee.name.text;
-  return undefined;
-}
 
 /** Whether the call touches a lock by its own syntax: a lock method's name, or `Atomics.*`. */
 export function isLockishCall(call: ts.CallExpression, name = calleeName(call)): boolean {
-  if (name !== undefined && isLockCallName(name)) return true;
-  const callee = skipOuter(call.expression);
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Atomics';
+  return (name !== undefined && isLockCallName(name)) || atomicsCallName(call) !== undefined;
 }
 
 /** Names of the program's functions whose call may take or drop a lock, directly or through their own calls. */
@@ -80,15 +71,6 @@ function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
   return syntax;
 }
 
-/** What a call of this function can be resolved to by name (see `LockModel.calledFunction`). */
-function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
-  const name = fn.name;
-  if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name))) return name.text;
-  if (ts.isFunctionDeclaration(fn) && !name) return 'default';
-  const p = fn.parent;
-  return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && p.initializer === fn ? p.name.text : undefined;
-}
-
 /** `tagged`: whether the file has a lock tag at all (reading a function's JSDoc costs more than this test). */
 function describe(fn: ts.FunctionLikeDeclaration, name: string, tagged: boolean): { name: string; seeded: boolean; calls: string[] } {
   const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
@@ -113,6 +95,9 @@ function describe(fn: ts.FunctionLikeDeclaration, name: string, tagged: boolean)
  * such a call is given. A function inside one that is not can be skipped with its whole subtree.
  */
 export function lockTouchingFunctions(file: ts.SourceFile, relevant: ReadonlySet<string>): ReadonlySet<ts.Node> {
+  // Asked by the lock-order pass and again by the rules' pre-filter: once per file and program's names.
+  const cached = touchingOf.get(file);
+  if (cached?.relevant === relevant) return cached.touching;
   const touching = new Set<ts.Node>();
   const hasRequires = file.text.includes('@requires');
   const releasers = new Set<string>();
@@ -134,6 +119,7 @@ export function lockTouchingFunctions(file: ts.SourceFile, relevant: ReadonlySet
     return touches;
   };
   visit(file);
+  touchingOf.set(file, { relevant, touching });
   return touching;
 }
 

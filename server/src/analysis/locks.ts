@@ -24,13 +24,15 @@
  */
 import { ts } from './ts';
 import { Cfg, CfgNode, buildCfg, impliedAtoms, isConditional, mayForward, mustForward } from './cfg';
-import { atomicsCallName, enclosingFunction, forEachInFunction, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from './syntax';
+import {
+  atomicsCallName, calleeName, enclosingFunction, forEachInFunction, functionName, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter,
+} from './syntax';
 import { builtinName, isPromiseLike } from './types';
 import {
   CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE,
   RUN_EXCLUSIVE, SEMAPHORE_TYPE, TRY_METHODS, WITH_LOCK, WITH_READ_LOCK,
 } from './lock-vocabulary';
-import { calleeName, lockRelevantNames, lockTouchingFunctions } from './lock-relevance';
+import { lockRelevantNames, lockTouchingFunctions } from './lock-relevance';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';
@@ -455,7 +457,7 @@ export class LockModel {
     const call = fn.parent;
     if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return none;
     const callee = skipOuter(call.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    const name = calleeName(call) ?? '';
     const lock = ts.isPropertyAccessExpression(callee) ? callee.expression
       : ts.isIdentifier(callee) && call.arguments[0] !== fn ? call.arguments[0] : undefined;
     if (!lock) return none;
@@ -484,7 +486,7 @@ export class LockModel {
       return releases && arr && index ? [{ kind: 'release', key: this.cellKeyOf(arr, index), node: call, flavor: 'blocking' }] : [];
     }
     const callee = skipOuter(call.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    const name = calleeName(call);
     if (!name) return [];
     const method = LOCK_METHODS[name.replace(/Async$/, '')];
     if (ts.isPropertyAccessExpression(callee) && method) {
@@ -738,11 +740,6 @@ function isInThreadPackage(decl: ts.Node): boolean {
     if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return IN_THREAD_LOCK_MODULES.test(n.name.text);
   }
   return false;
-}
-
-function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
-  if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
-  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name.text : undefined;
 }
 
 /**

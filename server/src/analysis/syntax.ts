@@ -172,3 +172,22 @@ export function propertyName(name: ts.PropertyName): string | undefined {
 export function isAsyncFunction(fn: ts.Node): boolean {
   return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
 }
+
+/** The name a call is made by: `f(…)`, `x.f(…)`, `this.#f(…)`; undefined for any other callee. */
+export function calleeName(call: ts.CallExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}
+
+/**
+ * The name a function is called by: its own (`function f`, a method `f` or `#f`), the variable it
+ * initialises (`const f = () => …`), or `default` for an unnamed `export default function`.
+ */
+export function functionName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  const name = fn.name;
+  if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name))) return name.text;
+  if (ts.isFunctionDeclaration(fn) && !name) return 'default';
+  const p = fn.parent;
+  return ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && p.initializer === fn ? p.name.text : undefined;
+}

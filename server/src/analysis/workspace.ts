@@ -114,12 +114,12 @@ export class Workspace {
   private put(root: Root, file: string, text: string): void {
     const body = withoutBom(text);
     const refused = this.refused.get(file);
-    if (refused ? refused.text === body : root.project.getSourceFile(file)?.getFullText() === body) return;
+    const existing = root.project.getSourceFile(file);
+    if (refused ? refused.text === body : existing?.getFullText() === body) return;
     let why: string | undefined;
     // ts-morph's overwrite of a file it has not loaded reads and parses the disk's copy, then parses
     // this text: hidden from it, the file is parsed once.
-    const isNew = !root.project.getSourceFile(file);
-    if (isNew) this.creating.add(file);
+    if (!existing) this.creating.add(file);
     try {
       why = depthRefusal(root.project.createSourceFile(file, body, { overwrite: true }).compilerNode);
     } catch (e) {

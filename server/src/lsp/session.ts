@@ -21,6 +21,7 @@ import { formatConfigProblem } from '../config';
 import { Locator, toDiagnostic } from './convert';
 import { Folder, Folders } from './folders';
 import type { Settings } from './settings';
+import { errorText } from '../analysis/error-text';
 
 export interface Analysed {
   version: number;
@@ -173,7 +174,7 @@ export class Session {
         try {
           if (text !== undefined) this.updateGraph(file, text);
         } catch (e) {
-          this.reportError(`Fearless could not read the spawn sites of ${file}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          this.reportError(`Fearless could not read the spawn sites of ${file}: ${errorText(e)}`);
         }
         await step(`spawn sites: ${done + 1}/${files.length} files`);
       }
@@ -287,7 +288,7 @@ export class Session {
       }
       return analysis;
     } catch (e) {
-      this.reportError(`Fearless could not analyse ${file}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.reportError(`Fearless could not analyse ${file}: ${errorText(e)}`);
       return { findings: [], errors: [] };
     }
   }

@@ -1,12 +1,13 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import type { MemoryAccess } from '../analysis/memory-access';
-import { jsDocTagArguments, skipOuter } from '../analysis/syntax';
+import { skipOuter } from '../analysis/syntax';
 import type { LockKey } from '../analysis/locks';
 import { builtinName } from '../analysis/types';
 import { Rule } from './rule';
 import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
 import { atomicRewrite } from './support/atomic-rewrite';
+import { isDeclaredGuarded } from './support/shared-access';
 
 export const preferAtomicOverLock: Rule = {
   meta: {
@@ -76,13 +77,6 @@ function isLockProtocol(facts: FileFacts, update: MemoryAccess, key: LockKey, re
   const end = region.last.end;
   return facts.accesses.some(a => (a.node.getStart() < start || a.node.end > end) && facts.locks.heldAt(a.node).has(key) &&
     [...facts.provenance.of(a.target).roots].some(r => roots.has(r)));
-}
-
-function isDeclaredGuarded(facts: FileFacts, target: ts.Expression): boolean {
-  const e = skipOuter(target);
-  const name = ts.isPropertyAccessExpression(e) ? e.name : ts.isIdentifier(e) ? e : undefined;
-  const symbol = name && facts.checker.getSymbolAtLocation(name);
-  return symbol?.declarations?.some(d => (jsDocTagArguments(d, 'guardedBy') ?? []).some(k => k !== '')) ?? false;
 }
 
 /**

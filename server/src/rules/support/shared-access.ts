@@ -28,12 +28,17 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   const viewType = localView ?? provenance.view;
   if (!viewType || (access.form === 'dataview' ? viewType !== 'DataView' : !TYPED_ARRAYS.has(viewType))) return undefined;
   // Declarations tagged @guardedBy are judged by guarded-by-violation, with the lock they name.
-  const sym = facts.checker.getSymbolAtLocation(access.target);
-  if (sym?.valueDeclaration && hasJsDocTag(sym.valueDeclaration, 'guardedBy')) return undefined;
+  if (isDeclaredGuarded(facts, access.target)) return undefined;
   // A read lock lets other readers in but no writer: it protects reads, not writes.
   const held = [...facts.locks.heldAt(access.node)];
   if (held.some(key => access.kind === 'read' || !key.endsWith(READ_SUFFIX))) return undefined;
   return { access, provenance, viewType };
+}
+
+/** Whether the memory an expression names is declared `@guardedBy` a lock (its protocol is that lock). */
+export function isDeclaredGuarded(facts: FileFacts, target: ts.Expression): boolean {
+  const sym = facts.checker.getSymbolAtLocation(target);
+  return sym?.valueDeclaration !== undefined && hasJsDocTag(sym.valueDeclaration, 'guardedBy');
 }
 
 const ORIGIN_MESSAGE = {

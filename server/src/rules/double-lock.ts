@@ -8,7 +8,7 @@ export const doubleLock: Rule = {
   meta: {
     id: 'double-lock',
     family: 'locks',
-    defaultSeverity: 'error',
+    defaultSeverity: 'warning',
     description: 'A lock taken again while this path already holds it: a non-reentrant lock deadlocks on itself.',
   },
   check(ctx) {

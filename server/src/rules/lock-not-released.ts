@@ -11,7 +11,7 @@ export const lockNotReleased: Rule = {
   meta: {
     id: 'lock-not-released',
     family: 'locks',
-    defaultSeverity: 'error',
+    defaultSeverity: 'warning',
     description: 'A lock that some return, throw, jump or the end of the function leaves held: every thread that waits for it blocks forever.',
   },
   check(ctx) {

@@ -7,7 +7,7 @@ export const unlockWithoutLock: Rule = {
   meta: {
     id: 'unlock-without-lock',
     family: 'locks',
-    defaultSeverity: 'error',
+    defaultSeverity: 'warning',
     description: 'A lock released where some path does not hold it: it frees a lock another thread holds, or releases twice.',
   },
   check(ctx) {

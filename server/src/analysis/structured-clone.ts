@@ -7,8 +7,13 @@
  *
  * Object and array literals are followed by their syntax, so each problem is placed at the property
  * or element that holds it; below that, the type is followed through own properties, arrays, tuples,
- * unions, index signatures and `Map` / `Set` contents, to a bounded depth and never into the same type
- * twice, so recursive types end. `any`, `unknown` and type parameters say nothing: unknown is silence.
+ * unions, index signatures and `Map` / `Set` contents, to a bounded depth and never into a type it is
+ * already inside, so recursive types end. `any`, `unknown` and type parameters say nothing: unknown is silence.
+ *
+ * A send certainly throws only when every value its type allows does. A union some of whose members
+ * clone (`string | symbol`, a Proxy trap's key; `RegExp | (e) => boolean`) says nothing: the code may
+ * well send only those. One whose only cloneable members are `undefined` / `null` (an optional or
+ * nullable slot) throws whenever it is set: such problems are marked `whenSet`.
  */
 import { ts } from './ts';
 import { propertyName, skipOuter } from './syntax';
@@ -54,6 +59,8 @@ export interface CloneFinding {
   readonly steps: readonly CloneStep[];
   /** How many of the last `steps` lead from `value` to the problem (0: `value` is the problem itself). */
   readonly depthInValue: number;
+  /** Whether an optional or nullable part on the way may leave the problem out: it is there only when that part is set. */
+  readonly whenSet: boolean;
 }
 
 /** Type steps followed below a literal's leaf, and types visited per leaf, at most. */
@@ -79,7 +86,7 @@ export function structuredCloneIssues(payload: ts.Expression, program: ts.Progra
 /** How a value is copied: as itself, as the own properties of an object spread, as the elements of an array spread. */
 type CopiedAs = 'value' | 'own-properties' | 'elements';
 
-/** The problems of one leaf expression's type: its types seen, and the budget left. */
+/** The problems of one leaf expression's type: the types the walk is inside, and the budget left. */
 interface Leaf {
   readonly at: ts.Node;
   readonly value: ts.Expression | undefined;
@@ -135,7 +142,7 @@ class PayloadWalk {
     } else if (ts.isShorthandPropertyAssignment(p)) {
       this.type(this.checker.getTypeAtLocation(p.name), [], this.leaf(p, p.name, inner), 'value');
     } else if (ts.isMethodDeclaration(p)) {
-      this.out.push({ issue: { kind: 'not-cloneable', what: 'function' }, at: p, value: undefined, steps: inner, depthInValue: 0 });
+      this.out.push({ issue: { kind: 'not-cloneable', what: 'function' }, at: p, value: undefined, steps: inner, depthInValue: 0, whenSet: false });
     } else if (ts.isGetAccessorDeclaration(p)) {
       // The clone reads a getter written in the literal: its value is what travels.
       const sym = this.checker.getSymbolAtLocation(p.name);
@@ -148,7 +155,29 @@ class PayloadWalk {
   }
 
   private report(leaf: Leaf, rel: readonly CloneStep[], issue: CloneIssue): void {
-    this.out.push({ issue, at: leaf.at, value: leaf.value, steps: [...leaf.steps, ...rel], depthInValue: rel.length });
+    this.out.push({ issue, at: leaf.at, value: leaf.value, steps: [...leaf.steps, ...rel], depthInValue: rel.length, whenSet: false });
+  }
+
+  /**
+   * The members of a union, each walked: their throwing problems are kept only when every member
+   * that is a value throws, and marked `whenSet` when the union may also be `undefined` / `null`.
+   */
+  private union(type: ts.UnionType, rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): void {
+    const start = this.out.length;
+    let everyValueThrows = true;
+    for (const t of type.types) {
+      if (t.flags & NULLISH) continue;
+      const before = this.out.length;
+      this.type(t, rel, leaf, as);
+      if (!this.out.slice(before).some(throws)) everyValueThrows = false;
+    }
+    if (!everyValueThrows) this.out.splice(start, Infinity, ...this.out.slice(start).filter(f => !throws(f)));
+    else if (type.types.some(t => t.flags & NULLISH)) this.markWhenSet(start);
+  }
+
+  /** The throwing problems found since `start` are there only when an optional part is set. */
+  private markWhenSet(start: number): void {
+    for (let i = start; i < this.out.length; i++) if (throws(this.out[i])) this.out[i] = { ...this.out[i], whenSet: true };
   }
 
   /** What `type` holds, `rel` steps below the leaf, copied `as` a value or spread. */
@@ -156,7 +185,7 @@ class PayloadWalk {
     if (rel.length > MAX_DEPTH || leaf.budget <= 0) return;
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Instantiable)) return;
     if (type.isUnion()) {
-      for (const t of type.types) this.type(t, rel, leaf, as);
+      this.union(type, rel, leaf, as);
       return;
     }
     if (type.flags & ts.TypeFlags.ESSymbolLike) {
@@ -164,9 +193,16 @@ class PayloadWalk {
       return;
     }
     if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) return;
+    // Only the types the walk is inside are skipped: one met again on another path may be judged
+    // differently there (one member of a union among others), and the budget bounds the work.
     if (leaf.seen.has(type)) return;
     leaf.seen.add(type);
     leaf.budget--;
+    this.object(type, rel, leaf, as);
+    leaf.seen.delete(type);
+  }
+
+  private object(type: ts.Type, rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): void {
     if (as === 'elements') {
       const element = this.iteratedType(type);
       if (element) this.type(element, [...rel, { kind: 'element' }], leaf, 'value');
@@ -235,7 +271,10 @@ class PayloadWalk {
         }
         if (!ts.isGetAccessorDeclaration(decl)) continue;
       }
+      const start = this.out.length;
       this.type(this.checker.getTypeOfSymbol(prop), inner, leaf, 'value');
+      // Without strictNullChecks an optional property's type does not say it may be absent.
+      if (prop.flags & ts.SymbolFlags.Optional) this.markWhenSet(start);
     }
     for (const info of this.checker.getIndexInfosOfType(type)) this.type(info.type, [...rel, { kind: 'index' }], leaf, 'value');
   }
@@ -245,6 +284,13 @@ class PayloadWalk {
     if (!this.checker.isArrayType(type) && !this.checker.isTupleType(type)) return undefined;
     return this.checker.getIndexTypeOfType(type, ts.IndexKind.Number);
   }
+}
+
+const NULLISH = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+
+/** A problem that makes the send throw, rather than lose something silently. */
+function throws(f: CloneFinding): boolean {
+  return f.issue.kind !== 'loses-prototype';
 }
 
 function isPrototypeShaped(decl: ts.Declaration): boolean {

@@ -27,12 +27,15 @@ export const sendNonCloneable: Rule = {
     for (const crossing of facts.boundaries) {
       const issues = structuredCloneIssues(crossing.payload, facts.program);
       for (const [at, found] of findingsByPlace(issues.filter(f => f.issue.kind === 'not-cloneable'))) {
-        const [first] = found;
+        // A part that is there whatever the value makes the send certain to fail: name it first.
+        const first = found.find(f => !f.whenSet) ?? found[0];
         if (first.issue.kind !== 'not-cloneable') continue;
         const [what, instead] = WHAT[first.issue.what];
         const more = found.length > 1 ? ` (and ${found.length - 1} more part${found.length > 2 ? 's' : ''} that cannot be cloned)` : '';
         ctx.report({
           at,
+          // When an optional part may be left out, the send fails only when it is set: not certain.
+          ...(first.whenSet ? { severity: 'warning' as const } : {}),
           message: `${findingPath(crossing, first)} is ${what}${more}: ${failsWith(crossing, 'DataCloneError')}. ${instead}`,
         });
       }

@@ -28,9 +28,11 @@ export const transferListMissingPort: Rule = {
       if (listed.some(item => mayBePort(facts, item) && !named.some(n => n.name !== undefined && sameText(item, n.name)))) continue;
       for (const { port, name } of named) {
         if (name !== undefined && listed.some(item => sameText(item, name))) continue;
-        const fix = name !== undefined ? addFix(crossing, name) : undefined;
+        // Listing a port that may be absent would list `undefined`, which throws too.
+        const fix = name !== undefined && !port.whenSet ? addFix(crossing, name) : undefined;
         ctx.report({
           at: port.at,
+          ...(port.whenSet ? { severity: 'warning' as const } : {}),
           message: `${findingPath(crossing, port)} is a MessagePort${reason(crossing)}`,
           fixes: fix ? [fix] : [],
         });

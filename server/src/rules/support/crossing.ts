@@ -47,9 +47,9 @@ function pathText(root: string, steps: readonly CloneStep[]): string {
   return s;
 }
 
-/** The path of a clone finding from its crossing's payload. */
+/** The path of a clone finding from its crossing's payload, hedged when an optional part may leave it out. */
 export function findingPath(crossing: Crossing, finding: CloneFinding): string {
-  return pathText(payloadName(crossing), finding.steps);
+  return pathText(payloadName(crossing), finding.steps) + (finding.whenSet ? ', when set,' : '');
 }
 
 /**

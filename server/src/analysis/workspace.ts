@@ -41,6 +41,9 @@ const LOOSE_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   maxNodeModuleJsDepth: 0,
+  // Every file is a module: each worker (and each page) runs a script in a global scope of its own, so
+  // a top-level `const view` of one loose script must not give its type to another's.
+  moduleDetection: ts.ModuleDetectionKind.Force,
 };
 
 export class Workspace {
@@ -121,7 +124,9 @@ export class Workspace {
     // this text: hidden from it, the file is parsed once.
     if (!existing) this.creating.add(file);
     try {
-      why = depthRefusal(root.project.createSourceFile(file, body, { overwrite: true }).compilerNode);
+      const created = root.project.createSourceFile(file, body, { overwrite: true }).compilerNode;
+      detectModule(created, root.project.getCompilerOptions());
+      why = depthRefusal(created);
     } catch (e) {
       if (!isStackOverflow(e)) throw e;
       why = NESTED_TOO_DEEP;
@@ -207,6 +212,18 @@ function guardedDisk(refused: Map<string, { text: string; why: string }>, hidden
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * Applies the project's `moduleDetection` to a file ts-morph parsed: its document registry parses with
+ * the target alone, so every file without `import` / `export` would be a script of one shared global
+ * scope, whatever the options say. (TypeScript exports the function, not its declaration.)
+ */
+function detectModule(file: ts.SourceFile, options: ts.CompilerOptions): void {
+  const { getSetExternalModuleIndicator } = ts as unknown as {
+    getSetExternalModuleIndicator(options: ts.CompilerOptions): (file: ts.SourceFile) => void;
+  };
+  getSetExternalModuleIndicator(options)(file);
 }
 
 /**

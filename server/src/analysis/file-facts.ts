@@ -126,7 +126,7 @@ export class FileFacts {
   }
 
   threadAt(node: ts.Node): Thread {
-    return threadAt(node, this.role);
+    return threadAt(node, this.role, this.checker);
   }
 
   cfgOf(fn: FunctionLike): Cfg {

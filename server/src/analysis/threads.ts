@@ -7,6 +7,7 @@
  */
 import { ts } from './ts';
 import { skipOuter } from './syntax';
+import { impliedAtoms } from './cfg';
 
 export type Thread = 'main' | 'worker' | 'unknown';
 
@@ -95,33 +96,128 @@ export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string,
   return { names, namespaces };
 }
 
-/** The thread `node` runs on: the role of the `isMainThread` branch it sits in, else the module's. */
-export function threadAt(node: ts.Node, role: ModuleRole): Thread {
-  if (role.selfSpawning) {
-    for (let n: ts.Node = node; n.parent; n = n.parent) {
-      const p = n.parent;
-      if (ts.isIfStatement(p) && p.expression !== n) {
-        const branch = mainThreadTest(p.expression);
-        if (branch !== undefined) return (p.thenStatement === n) === branch ? 'main' : 'worker';
-      } else if (ts.isConditionalExpression(p) && p.condition !== n) {
-        const branch = mainThreadTest(p.condition);
-        if (branch !== undefined) return (p.whenTrue === n) === branch ? 'main' : 'worker';
-      }
-    }
-    return 'unknown';
+/**
+ * The thread `node` runs on: what the nearest branch it sits in says (`if (!isMainThread)`, a
+ * worker-only test such as `typeof importScripts === 'function'`, or an earlier `if (…) return` that
+ * leaves every other thread out), else the module's role. A test that only rules out the browser's
+ * main thread (`typeof window === 'undefined'`: Node's main thread passes it too) makes the thread
+ * unknown there, or keeps the worker role of a worker module.
+ */
+export function threadAt(node: ts.Node, role: ModuleRole, checker: ts.TypeChecker): Thread {
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    const claim = branchClaim(n, n.parent, checker) ?? exitClaim(n, n.parent, checker);
+    if (claim === 'not-main') return role.module === 'worker' ? 'worker' : 'unknown';
+    if (claim) return claim;
   }
-  return role.module;
+  return role.selfSpawning ? 'unknown' : role.module;
 }
 
-/** `isMainThread` → true, `!isMainThread` → false, anything else → undefined. */
-function mainThreadTest(cond: ts.Expression): boolean | undefined {
-  const e = skipOuter(cond);
-  if (ts.isIdentifier(e) && e.text === 'isMainThread') return true;
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
-    const inner = mainThreadTest(e.operand);
-    return inner === undefined ? undefined : !inner;
+/** What a condition, having `value`, says of the thread; `not-main` when it only rules the main thread out. */
+type Claim = Thread | 'not-main';
+
+/** Web globals that exist only in a worker's scope, and ones that exist only on the page's thread. */
+const WORKER_ONLY_GLOBALS = new Set(['importScripts', 'WorkerGlobalScope', 'DedicatedWorkerGlobalScope']);
+const PAGE_ONLY_GLOBALS = new Set(['window', 'document']);
+/** How far a flag is followed to the test it was set from (`const isWorker = typeof importScripts === 'function'`). */
+const MAX_FLAG_DEPTH = 3;
+
+/** The claim of the branch of `parent` that `child` is: an `if` or `?:` branch, the right of `&&` / `||`. */
+function branchClaim(child: ts.Node, parent: ts.Node, checker: ts.TypeChecker): Claim | undefined {
+  if (ts.isIfStatement(parent) && parent.expression !== child) return testClaim(parent.expression, parent.thenStatement === child, checker, 0);
+  if (ts.isConditionalExpression(parent) && parent.condition !== child) return testClaim(parent.condition, parent.whenTrue === child, checker, 0);
+  if (ts.isBinaryExpression(parent) && parent.right === child) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return testClaim(parent.left, true, checker, 0);
+    if (op === ts.SyntaxKind.BarBarToken) return testClaim(parent.left, false, checker, 0);
   }
   return undefined;
+}
+
+/** The claim of an earlier `if (test) return;` (or `throw`) in the same block: the code after it runs only when `test` is false. */
+function exitClaim(child: ts.Node, parent: ts.Node, checker: ts.TypeChecker): Claim | undefined {
+  if (!ts.isBlock(parent) && !ts.isSourceFile(parent)) return undefined;
+  const statements = parent.statements;
+  for (let i = statements.indexOf(child as ts.Statement) - 1; i >= 0; i--) {
+    const s = statements[i];
+    if (!ts.isIfStatement(s) || s.elseStatement || !alwaysLeaves(s.thenStatement)) continue;
+    const claim = testClaim(s.expression, false, checker, 0);
+    if (claim) return claim;
+  }
+  return undefined;
+}
+
+function alwaysLeaves(stmt: ts.Statement): boolean {
+  if (ts.isReturnStatement(stmt) || ts.isThrowStatement(stmt)) return true;
+  return ts.isBlock(stmt) && stmt.statements.length > 0 && alwaysLeaves(stmt.statements[stmt.statements.length - 1]);
+}
+
+function testClaim(test: ts.Expression, value: boolean, checker: ts.TypeChecker, depth: number): Claim | undefined {
+  for (const { atom, value: atomValue } of impliedAtoms(test, value)) {
+    const claim = atomClaim(atom, atomValue, checker, depth);
+    if (claim) return claim;
+  }
+  return undefined;
+}
+
+/**
+ * `isMainThread` of `worker_threads`: the main thread or a worker. A worker-only global defined (or
+ * `self instanceof WorkerGlobalScope`): a worker. A page-only global undefined or falsy: not the
+ * page's thread. A `const` flag: what its initializer says.
+ */
+function atomClaim(atom: ts.Expression, value: boolean, checker: ts.TypeChecker, depth: number): Claim | undefined {
+  const e = skipOuter(atom);
+  if (ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.name.text === 'isMainThread')) {
+    const flag = flagOf(e, checker);
+    if (flag === 'isMainThread') return value ? 'main' : 'worker';
+    if (flag && depth < MAX_FLAG_DEPTH) return testClaim(flag, value, checker, depth + 1);
+  }
+  const global = globalName(e);
+  if (global && PAGE_ONLY_GLOBALS.has(global) && !value) return 'not-main';
+  const defined = typeofTest(e);
+  if (defined) {
+    const isDefined = defined.defined === value;
+    if (WORKER_ONLY_GLOBALS.has(defined.name) && isDefined) return 'worker';
+    if (PAGE_ONLY_GLOBALS.has(defined.name) && !isDefined) return 'not-main';
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && value &&
+      ts.isIdentifier(e.right) && WORKER_ONLY_GLOBALS.has(e.right.text)) {
+    return 'worker';
+  }
+  return undefined;
+}
+
+/** `isMainThread` for `worker_threads`' export, the initializer of a `const`, else undefined. */
+function flagOf(e: ts.Identifier | ts.PropertyAccessExpression, checker: ts.TypeChecker): 'isMainThread' | ts.Expression | undefined {
+  if (ts.isPropertyAccessExpression(e)) return 'isMainThread';
+  const sym = checker.getSymbolAtLocation(e);
+  const decl = sym?.declarations?.[0];
+  if (!decl) return undefined;
+  if (ts.isImportSpecifier(decl) || ts.isBindingElement(decl)) {
+    const imported = decl.propertyName ?? decl.name;
+    return ts.isIdentifier(imported) && imported.text === 'isMainThread' ? 'isMainThread' : undefined;
+  }
+  if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return decl.initializer;
+  return undefined;
+}
+
+/** `window`, `self.window`, `globalThis.document`: the name of a global read as itself. */
+function globalName(e: ts.Expression): string | undefined {
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && ['self', 'globalThis'].includes(e.expression.text)) return e.name.text;
+  return undefined;
+}
+
+/** `typeof x === 'undefined'` and its variants: the name tested and whether `true` means it is defined. */
+function typeofTest(e: ts.Expression): { name: string; defined: boolean } | undefined {
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const op = e.operatorToken.kind;
+  const equal = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  if (!equal && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsToken) return undefined;
+  const [typeOf, literal] = ts.isTypeOfExpression(e.left) ? [e.left, e.right] : [e.right, e.left];
+  if (!ts.isTypeOfExpression(typeOf) || !ts.isStringLiteralLike(literal)) return undefined;
+  const name = globalName(skipOuter(typeOf.expression));
+  if (!name) return undefined;
+  return { name, defined: (literal.text !== 'undefined') === equal };
 }
 
 /** Where a name is bound rather than read: the import or destructuring that introduces it. */

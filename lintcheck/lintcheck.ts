@@ -7,6 +7,8 @@
  *   npm run lintcheck                      run, print, diff against the baseline (exit 1 on a difference)
  *   npm run lintcheck -- --update          also rewrite baseline.tsv (new findings get triage `?`)
  *   npm run lintcheck -- --repo piscina    only the repositories whose name contains this
+ *   npm run lintcheck -- --cli <old dist/cli.js> --baseline <file>   another build, against another baseline
+ *                                          (the "before" of a change: a worktree of the old commit, built)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +21,6 @@ import { diffBaseline, readBaseline, writeBaseline, type BaselineEntry, type Fin
 import { ensureCheckout, readRepos, type PinnedRepo } from './checkouts';
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const RUSAGE = path.join(ROOT, 'bench', 'rusage.cjs');
 const SEVERITIES = ['error', 'warning', 'info', 'hint'] as const;
 /** Test, fixture and benchmark code: the false-warning budget is counted on the rest. */
@@ -36,10 +37,10 @@ interface RepoRun {
   findings: Finding[];
 }
 
-function runRepo(pinned: PinnedRepo, dir: string): RepoRun {
+function runRepo(pinned: PinnedRepo, dir: string, cli: string): RepoRun {
   const start = performance.now();
   const child = spawnSync(process.execPath,
-    ['--require', RUSAGE, CLI, 'check', ...pinned.paths, '--format', 'json', '--exit-zero'],
+    ['--require', RUSAGE, cli, 'check', ...pinned.paths, '--format', 'json', '--exit-zero'],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
   const seconds = (performance.now() - start) / 1000;
   if (child.status !== 0) {
@@ -101,7 +102,7 @@ function report(runs: RepoRun[], baseline: ReadonlyMap<string, BaselineEntry>): 
 
 function printDiff(findings: readonly Finding[], baseline: ReadonlyMap<string, BaselineEntry>, repos: ReadonlySet<string>): boolean {
   const { added, removed, changed } = diffBaseline(findings, baseline, repos);
-  console.log(`\n## Against baseline.tsv: ${added.length} new, ${removed.length} gone, ${changed.length} changed severity\n`);
+  console.log(`\n## Against the baseline: ${added.length} new, ${removed.length} gone, ${changed.length} changed severity\n`);
   for (const f of added) console.log(`+ ${f.repo} ${f.file}:${f.line} ${f.severity} ${f.rule}: ${f.message}`);
   for (const e of removed) console.log(`- ${e.repo} ${e.file}:${e.line} ${e.severity} ${e.rule} [${e.triage}] ${e.reason}`);
   for (const [before, now] of changed) console.log(`~ ${now.repo} ${now.file}:${now.line} ${now.rule}: ${before.severity} -> ${now.severity} [${before.triage}]`);
@@ -114,10 +115,13 @@ function main(): number {
     .option('--repo <text>', 'only repositories whose owner/name contains this')
     .option('--mirrors <dir>', 'where bare git snapshots are', path.resolve(ROOT, '..', '.mirror'))
     .option('--checkouts <dir>', 'where checkouts are written (git-ignored)', path.join(__dirname, '.repos'))
-    .parse().opts<{ update?: boolean; repo?: string; mirrors: string; checkouts: string }>();
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run build first');
+    .option('--cli <file>', 'the fearless CLI to run', path.join(ROOT, 'dist', 'cli.js'))
+    .option('--baseline <file>', 'the triaged findings to compare with', path.join(__dirname, 'baseline.tsv'))
+    .parse().opts<{ update?: boolean; repo?: string; mirrors: string; checkouts: string; cli: string; baseline: string }>();
+  const cli = path.resolve(options.cli);
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   const pinned = readRepos(path.join(__dirname, 'repos.tsv')).filter(r => !options.repo || r.repo.includes(options.repo));
-  const baselineFile = path.join(__dirname, 'baseline.tsv');
+  const baselineFile = path.resolve(options.baseline);
   const baseline = readBaseline(baselineFile);
 
   const runs: RepoRun[] = [];
@@ -129,7 +133,7 @@ function main(): number {
       continue;
     }
     process.stderr.write(`lintcheck: ${repo.repo} (${repo.paths.join(' ')})\n`);
-    runs.push(runRepo(repo, dir));
+    runs.push(runRepo(repo, dir, cli));
   }
   if (missing.length > 0) {
     console.log(`\nMissing (no checkout, no snapshot in ${options.mirrors}; see DEVELOPERS.md):`);
@@ -143,7 +147,7 @@ function main(): number {
     const ran = new Set(runs.map(r => r.repo));
     const kept = [...baseline.values()].filter(e => !ran.has(e.repo));
     writeBaseline(baselineFile, [...kept, ...findings].sort(compareFindings), baseline);
-    console.log(`\nbaseline.tsv rewritten: ${kept.length + findings.length} findings`);
+    console.log(`\nbaseline.tsv rewritten: ${kept.length + findings.length} findings in ${path.basename(baselineFile)}`);
     return 0;
   }
   return differs ? 1 : 0;

@@ -1,12 +1,14 @@
 /**
  * When shared memory is actually shared. A buffer this code allocates is private until it is first
  * handed to anything (posted, given as `workerData`, passed to a call, stored, returned): writes
- * before that cannot race. And a plain store that is *published* by a later atomic operation on the
- * same buffer on every path (the ring-buffer idiom) is ordered by that operation for any reader that
- * synchronises with it.
+ * before that cannot race. A plain store that is *published* on every path after it, by an atomic
+ * write or notify (the ring-buffer idiom) or by a message (what a thread did before posting happens
+ * before what the receiver does on receiving), is ordered for any reader that synchronises with it.
+ * And between a request that carries the buffer and the wait for its answer on one side, and the next
+ * request on the other, the buffer is this thread's alone (the sync bridge's round trip).
  */
 import { ts } from './ts';
-import { everyPathPasses } from './cfg';
+import { everyPathPasses, mustForward } from './cfg';
 import type { FileFacts } from './file-facts';
 import { Provenance, functionSymbol, isAllocationRoot } from './provenance';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
@@ -22,6 +24,7 @@ const NON_ESCAPING_PROPS = new Set(['length', 'byteLength', 'byteOffset', 'BYTES
 
 export class SharingAnalysis {
   private readonly escapes = new Map<ts.Node, ts.Node[]>();
+  private messages: Map<ts.Node, ts.Expression> | undefined;
 
   constructor(private readonly facts: FileFacts) {}
 
@@ -62,7 +65,9 @@ export class SharingAnalysis {
    * Whether every path after `node` performs an atomic write or notify on shared memory: a release
    * that orders the plain store before it for any thread that acquires it, whichever buffer it is on
    * (the memory model orders all earlier writes, not only the same buffer's). A call to a function
-   * of the program that publishes (`ready.store(true)` on an `AtomicBool`) counts too.
+   * of the program that publishes (`ready.store(true)` on an `AtomicBool`) counts too. So does a
+   * message posted to another thread, unless a loop holds both: from its second round on, the
+   * handler of the last round's message may still be reading while `node` writes.
    */
   isPublishedAfter(node: ts.Node): boolean {
     const fn = enclosingFunction(node);
@@ -73,7 +78,7 @@ export class SharingAnalysis {
       if (!n.ast || n.kind === 'loop-exit') return false;
       let found = false;
       const check = (x: ts.Node): void => {
-        if (!found && ts.isCallExpression(x)) found = this.publishes(x, 0);
+        if (!found && ts.isCallExpression(x)) found = this.publishes(x, 0) || (this.messageSent(x) !== undefined && !inCommonLoop(node, x, fn));
       };
       check(n.ast);
       forEachInFunction(n.ast, check);
@@ -92,6 +97,71 @@ export class SharingAnalysis {
       if (!found && ts.isCallExpression(x)) found = this.publishes(x, depth + 1);
     });
     return found;
+  }
+
+  /**
+   * Whether `node` runs after the answer to a request, and before the next: on every path to it, a
+   * message carrying the buffer behind `prov` was posted and then an `Atomics.wait` on that buffer
+   * returned, with no message posted since. The other side got the buffer from that message and
+   * answered by waking us: it touches the buffer again only when asked again, after `node`.
+   */
+  isAnsweredRequest(node: ts.Node, prov: Provenance): boolean {
+    if (prov.roots.size === 0) return false;
+    const fn = enclosingFunction(node);
+    const cfg = this.facts.cfgOf(fn);
+    const at = cfg.nodeOf(node);
+    if (!at) return false;
+    const before = mustForward<RoundTrip>(cfg, new Set(), (n, facts) => {
+      if (!n.ast) return facts;
+      // A loop that waits on the buffer ends once it has seen the answer (its condition re-checks it).
+      if (n.kind === 'loop-exit') return facts.has('requested') && this.waitsOn(n.ast, prov) ? new Set(['requested', 'answered']) : facts;
+      let out = facts;
+      const step = (x: ts.Node): void => {
+        if (!ts.isCallExpression(x)) return;
+        const payload = this.messageSent(x);
+        if (payload) out = new Set(this.carries(payload, prov) ? ['requested'] : []);
+        else if (out.has('requested') && this.isWaitOn(x, prov)) out = new Set(['requested', 'answered']);
+      };
+      step(n.ast);
+      forEachInFunction(n.ast, step);
+      return out;
+    });
+    return before.get(at)?.has('answered') === true;
+  }
+
+  private isWaitOn(call: ts.CallExpression, prov: Provenance): boolean {
+    return atomicsCallName(call) === 'wait' && call.arguments[0] !== undefined && this.sameMemory(call.arguments[0], prov);
+  }
+
+  private waitsOn(loop: ts.Node, prov: Provenance): boolean {
+    let found = false;
+    forEachInFunction(loop, x => {
+      if (!found && ts.isCallExpression(x)) found = this.isWaitOn(x, prov);
+    });
+    return found;
+  }
+
+  /** The payload a call posts to another thread, when it is one of this file's messages. */
+  private messageSent(call: ts.CallExpression): ts.Expression | undefined {
+    this.messages ??= new Map(this.facts.boundaries.filter(b => b.kind === 'message').map(b => [b.node, b.payload]));
+    return this.messages.get(call);
+  }
+
+  /** Whether a payload holds the memory behind `prov`, or a view of it. */
+  private carries(payload: ts.Expression, prov: Provenance): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found || isFunctionBoundary(n)) return;
+      if ((ts.isIdentifier(n) || ts.isPropertyAccessExpression(n)) && this.sameMemory(n, prov)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(payload);
+    return found;
+  }
+
+  private sameMemory(expr: ts.Expression, prov: Provenance): boolean {
+    const other = this.facts.provenance.of(expr);
+    return other.state === 'shared' && [...other.roots].some(r => prov.roots.has(r));
   }
 
   /** The body of the function or method of this program a call runs, when the callee names one. */
@@ -147,6 +217,9 @@ export class SharingAnalysis {
     escapes.push(use);
   }
 }
+
+/** Where a request/answer round trip stands: the buffer posted, then its answer awaited. */
+type RoundTrip = 'requested' | 'answered';
 
 /** `e` is a value `fn` returns (`return e`, or an arrow function's expression body). */
 function isReturnedBy(e: ts.Node, fn: ts.FunctionLikeDeclaration): boolean {

@@ -29,12 +29,15 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
   let readsWorkerSide = /^\/\/\/\s*<reference\s+lib=["']webworker["']/m.test(file.text);
   let spawns = false;
   let branchesOnMain = false;
+  const declaresPostMessage = declaresName(file, 'postMessage');
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && !isBindingSite(n)) {
       const imported = names.get(n.text);
       if (imported && WORKER_SIDE_EXPORTS.has(imported)) readsWorkerSide = true;
       if (imported === 'isMainThread') branchesOnMain = true;
       if (n.text === 'importScripts' && ts.isCallExpression(n.parent) && n.parent.expression === n) readsWorkerSide = true;
+      // A bare `postMessage(x)` is the worker scope's: a page's window needs a target origin to post to itself.
+      if (n.text === 'postMessage' && isCalledWith(n, 1) && !declaresPostMessage) readsWorkerSide = true;
     } else if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression)) {
       const ns = n.expression.text;
       if (namespaces.has(ns)) {
@@ -42,8 +45,7 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
         if (n.name.text === 'isMainThread') branchesOnMain = true;
       } else if (ns === 'self' && WORKER_SCOPE_MEMBERS.has(n.name.text)) {
         // `self.postMessage(x)` with one argument is the worker's; the window's needs a target origin.
-        const call = n.parent;
-        if (n.name.text !== 'postMessage' || (ts.isCallExpression(call) && call.arguments.length === 1)) readsWorkerSide = true;
+        if (n.name.text !== 'postMessage' || isCalledWith(n, 1)) readsWorkerSide = true;
       }
     } else if (ts.isNewExpression(n)) {
       const c = skipOuter(n.expression);
@@ -218,6 +220,25 @@ function typeofTest(e: ts.Expression): { name: string; defined: boolean } | unde
   const name = globalName(skipOuter(typeOf.expression));
   if (!name) return undefined;
   return { name, defined: (literal.text !== 'undefined') === equal };
+}
+
+/** `callee(…)` with `count` arguments. */
+function isCalledWith(callee: ts.Node, count: number): boolean {
+  return ts.isCallExpression(callee.parent) && callee.parent.expression === callee && callee.parent.arguments.length === count;
+}
+
+/** Whether the file binds `name` itself anywhere (a function, a variable, a parameter, an import). */
+function declaresName(file: ts.SourceFile, name: string): boolean {
+  if (!file.text.includes(name)) return false;
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isIdentifier(n) && n.text === name) {
+      const p = n.parent;
+      return (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p) ||
+        ts.isImportSpecifier(p) || ts.isImportClause(p)) && (p as ts.NamedDeclaration).name === n;
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(file);
 }
 
 /** Where a name is bound rather than read: the import or destructuring that introduces it. */

@@ -31,13 +31,13 @@ export const unsynchronizedSharedWrite: Rule = {
 };
 
 function isExempt(facts: FileFacts, { access, provenance }: SharedAccess): boolean {
-  if (facts.sharing.isBeforeSharing(access.node, provenance)) return true;
+  if (facts.sharing.isBeforeSharing(access.node, provenance) || facts.sharing.isAnsweredRequest(access.node, provenance)) return true;
   if (isPlainStore(access.node) && facts.sharing.isPublishedAfter(access.node)) return true;
   const index = access.element?.argumentExpression;
   return index !== undefined && facts.threadAt(access.node) !== 'main' && dependsOnThreadIdentity(index, facts);
 }
 
-/** `=`, `set` and `fill` store without reading; a publishing atomic after them orders them. */
+/** `=`, `set` and `fill` store without reading; a publishing atomic or message after them orders them. */
 function isPlainStore(node: ts.Expression): boolean {
   if (ts.isBinaryExpression(node)) return node.operatorToken.kind === ts.SyntaxKind.EqualsToken;
   if (ts.isCallExpression(node)) {

@@ -30,7 +30,7 @@ export const waitOutsideLoop: Rule = {
       ctx.report({
         at: call,
         message: `Atomics.${name} returns on any notify of this cell, on a timeout, or at once when the value has already ` +
-          `changed: nothing here checks that '${array.getText()}[${index.getText()}]' really changed. Re-check it in a loop.`,
+          `changed: nothing here checks that '${cellText(array, index)}' really changed. Re-check it in a loop.`,
         fixes: name === 'wait' || ts.isAwaitExpression(result) ? loopFix(result, array, index, expected) : [],
       });
     }
@@ -129,6 +129,12 @@ function isRescheduled(facts: FileFacts, call: ts.CallExpression): boolean {
   if (!nameNode || !ts.isIdentifier(nameNode)) return false;
   const sym = facts.refs.symbolAt(nameNode);
   return sym !== undefined && facts.refs.within(sym, fn).some(ref => ref !== nameNode);
+}
+
+/** `a[i]` as the reader would write the cell: a cast dropped (`(buf as any)[0]` reads `buf[0]`), other operators kept in parentheses. */
+function cellText(array: ts.Expression, index: ts.Expression): string {
+  const a = skipOuter(array);
+  return `${ts.isLeftHandSideExpression(a) ? a.getText() : `(${a.getText()})`}[${skipOuter(index).getText()}]`;
 }
 
 /** "Re-check in a loop": `while (Atomics.load(a, i) === v) <the wait statement>`. */

@@ -20,7 +20,9 @@ export const transferListMissingPort: Rule = {
     for (const crossing of facts.boundaries) {
       // A list we cannot read in full may hold the port.
       if (crossing.transfer && !crossing.transfer.complete) continue;
-      const ports = structuredCloneIssues(crossing.payload, facts.program).filter(f => f.issue.kind === 'port');
+      // A port in an optional part is how a protocol type carries one in the messages that need it; the
+      // others leave it out (poolifier's MessageValue.port): nothing says this send holds one.
+      const ports = structuredCloneIssues(crossing.payload, facts.program).filter(f => f.issue.kind === 'port' && !f.whenSet);
       if (ports.length === 0) continue;
       const listed = crossing.transfer?.items ?? [];
       const named = ports.map(p => ({ port: p, name: nameOfPart(p) }));
@@ -28,11 +30,9 @@ export const transferListMissingPort: Rule = {
       if (listed.some(item => mayBePort(facts, item) && !named.some(n => n.name !== undefined && sameText(item, n.name)))) continue;
       for (const { port, name } of named) {
         if (name !== undefined && listed.some(item => sameText(item, name))) continue;
-        // Listing a port that may be absent would list `undefined`, which throws too.
-        const fix = name !== undefined && !port.whenSet ? addFix(crossing, name) : undefined;
+        const fix = name !== undefined ? addFix(crossing, name) : undefined;
         ctx.report({
           at: port.at,
-          ...(port.whenSet ? { severity: 'warning' as const } : {}),
           message: `${findingPath(crossing, port)} is a MessagePort${reason(crossing)}`,
           fixes: fix ? [fix] : [],
         });

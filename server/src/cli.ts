@@ -32,6 +32,7 @@ interface CheckFlags {
   fix?: boolean;
   config?: string;
   fileBudget?: number;
+  includeGenerated?: boolean;
   maxWarnings?: number;
   hints?: boolean;
   exitZero?: boolean;
@@ -41,6 +42,7 @@ interface CheckFlags {
 interface GraphFlags {
   format: GraphFormat;
   config?: string;
+  includeGenerated?: boolean;
 }
 
 const GRAPH_FORMATTERS = { mermaid: formatGraphMermaid, dot: formatGraphDot, json: formatGraphJson };
@@ -87,16 +89,17 @@ function usageError(messages: readonly string[]): number {
   return EXIT_USAGE;
 }
 
-/** The engine's options for `--config`; undefined when the file it names is missing. */
-function engineOptions(cwd: string, config: string | undefined): CheckOptions | undefined {
+/** The engine's options for `--config` and `--include-generated`; undefined when the config file named is missing. */
+function engineOptions(cwd: string, flags: { config?: string; includeGenerated?: boolean }): CheckOptions | undefined {
+  const { config } = flags;
   // A config file named on the command line is part of the invocation: missing, it is bad usage.
   if (config !== undefined && !fs.existsSync(path.resolve(cwd, config))) return undefined;
-  return { cwd, ...(config === undefined ? {} : { configFile: config }) };
+  return { cwd, ...(config === undefined ? {} : { configFile: config }), includeGenerated: flags.includeGenerated === true };
 }
 
 function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
-  const found = engineOptions(cwd, flags.config);
+  const found = engineOptions(cwd, flags);
   if (!found) return usageError([`${flags.config}: no such configuration file`]);
   const options = flags.fileBudget === undefined ? found : { ...found, budgetMs: flags.fileBudget === 0 ? Infinity : flags.fileBudget };
   const first = checkPaths(paths, options);
@@ -136,7 +139,7 @@ function runCheck(paths: string[], flags: CheckFlags): number {
 /** The thread map is a picture, not a verdict: whatever it shows, the command succeeds. */
 function runGraph(paths: string[], flags: GraphFlags): number {
   const cwd = process.cwd();
-  const options = engineOptions(cwd, flags.config);
+  const options = engineOptions(cwd, flags);
   if (!options) return usageError([`${flags.config}: no such configuration file`]);
   const { map, run } = mapPaths(paths, options);
   warnConfigProblems(run.configProblems, cwd);
@@ -162,6 +165,7 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
     .option('--max-warnings <n>', 'exit with 1 when there are more than n warnings', parseCount)
     .option('--file-budget <ms>', 'stop running rules on a file after this many milliseconds (default 2000; 0: no limit)', parseCount)
+    .option('--include-generated', 'also check generated and minified files found in folders (skipped by default)')
     .option('--hints', 'show hints in stylish output')
     .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
     .option('--no-color', 'disable colored output')
@@ -173,6 +177,7 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .argument('[paths...]', 'files or folders to map (default: .)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(GRAPH_FORMATTERS)).default('mermaid'))
     .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
+    .option('--include-generated', 'also map generated and minified files found in folders (skipped by default)')
     .action((paths: string[], flags: GraphFlags) => onExitCode(runGraph(paths, flags)));
 
   return program;

@@ -53,7 +53,7 @@ interface Diagnostic {
   fixes: { title: string; edits: unknown[] }[];
 }
 
-function json(run: Run): { version: number; files: number; diagnostics: Diagnostic[] } {
+function json(run: Run): { version: number; files: number; diagnostics: Diagnostic[]; skipped: { file: string; reason: string }[] } {
   try {
     return JSON.parse(run.stdout);
   } catch {
@@ -146,7 +146,7 @@ describe('fearless CLI (dist/cli.js)', function () {
     it('json: the contract object, paths relative to the current directory', function () {
       const run = fearless(project({ 'src/main.ts': BUMP }), 'check', '--format', 'json');
       const out = json(run);
-      assert.deepEqual(Object.keys(out), ['version', 'files', 'diagnostics']);
+      assert.deepEqual(Object.keys(out), ['version', 'files', 'diagnostics', 'skipped']);
       assert.equal(out.version, 1);
       assert.equal(out.files, 1);
       assert.equal(out.diagnostics.length, 1, out.diagnostics.map(where).join('\n'));
@@ -231,6 +231,21 @@ describe('fearless CLI (dist/cli.js)', function () {
       assert.deepEqual(broken.map((d) => [d.rule, d.severity]), [['parse-error', 'error']]);
       assert.deepEqual(out.diagnostics.filter((d) => d.file === 'src/main.ts').map(where),
         ['src/main.ts:2:3 unsynchronized-shared-write']);
+    });
+
+    it('skips generated files found in folders, counts them, and checks them with --include-generated', function () {
+      const dir = project({ 'src/main.ts': BUMP, 'src/gen/bump.ts': `// @generated\n${BUMP}` });
+      const out = json(fearless(dir, 'check', '--format', 'json'));
+      assert.equal(out.files, 1);
+      assert.deepEqual(out.skipped, [{ file: 'src/gen/bump.ts', reason: 'generated' }]);
+      assert.deepEqual(out.diagnostics.map(where), ['src/main.ts:2:3 unsynchronized-shared-write']);
+      assert.match(fearless(dir, 'check').stdout, /^ {2}1 generated file skipped \(check them with --include-generated\)$/m);
+      const all = json(fearless(dir, 'check', '--format', 'json', '--include-generated'));
+      assert.deepEqual([all.files, all.skipped], [2, []]);
+      assert.deepEqual(all.diagnostics.map(where),
+        ['src/gen/bump.ts:3:3 unsynchronized-shared-write', 'src/main.ts:2:3 unsynchronized-shared-write']);
+      assert.deepEqual(json(fearless(dir, 'check', 'src/gen/bump.ts', '--format', 'json')).diagnostics.map(where),
+        ['src/gen/bump.ts:3:3 unsynchronized-shared-write'], 'a file named on the command line is checked');
     });
 
     it('warns about a broken fearless.json, naming it, and still checks', function () {

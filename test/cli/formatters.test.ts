@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Finding, Fix, Severity, Span } from '../../server/src/analysis/finding';
+import type { SkippedFile } from '../../server/src/analysis/generated';
 import { LineIndex, lineColumn, offsetOf } from '../../server/src/analysis/positions';
 import type { RuleMeta } from '../../server/src/rules/meta';
 import { formatJson, type JsonOutput } from '../../server/src/cli/format-json';
@@ -42,6 +43,12 @@ const lockIt: Fix = {
     { ...span(B, textB, 'a[0]++'), newText: 'lock(() => a[0]++)' },
   ],
 };
+
+/** Out of order, like the findings. */
+const skipped: SkippedFile[] = [
+  { file: path.join(cwd, 'src', 'gen.ts'), reason: 'generated' },
+  { file: path.join(cwd, 'dist', 'app.min.js'), reason: 'minified' },
+];
 
 function report(findings: Finding[]): Report {
   return {
@@ -146,6 +153,7 @@ describe('format json', () => {
           ],
         },
       ],
+      skipped: [],
     };
     const out = formatJson(mixed, cwd);
     assert.ok(out.endsWith('}\n'));
@@ -153,7 +161,15 @@ describe('format json', () => {
   });
 
   it('prints an empty list for a clean run', () => {
-    assert.deepEqual(JSON.parse(formatJson(report([]), cwd)), { version: 1, files: 3, diagnostics: [] });
+    assert.deepEqual(JSON.parse(formatJson(report([]), cwd)), { version: 1, files: 3, diagnostics: [], skipped: [] });
+  });
+
+  it('lists skipped files by relative path, sorted, with why', () => {
+    const out = JSON.parse(formatJson({ ...report([]), skipped }, cwd));
+    assert.deepEqual(out.skipped, [
+      { file: 'dist/app.min.js', reason: 'minified' },
+      { file: 'src/gen.ts', reason: 'generated' },
+    ]);
   });
 });
 
@@ -209,6 +225,14 @@ describe('format stylish', () => {
     assert.equal(formatStylish(onlyHint, cwd, { color: false, hints: false }),
       '✔ No problems (3 files checked)\n  1 hint hidden (show with --hints)\n');
     assert.equal(formatStylish(report([]), cwd, { color: false, hints: false }), '✔ No problems (3 files checked)\n');
+  });
+
+  it('counts skipped files after the summary, and says how to check them', () => {
+    const one: SkippedFile[] = [skipped[0]];
+    assert.equal(formatStylish({ ...report([]), skipped: one }, cwd, { color: false, hints: false }),
+      '✔ No problems (3 files checked)\n  1 generated file skipped (check them with --include-generated)\n');
+    assert.match(formatStylish({ ...mixed, skipped }, cwd, { color: false, hints: false }),
+      /1 hint hidden \(show with --hints\)\n {2}1 generated file and 1 minified file skipped \(check them with --include-generated\)\n$/);
   });
 
   it('colors only when asked', () => {
@@ -294,6 +318,20 @@ describe('format sarif', () => {
     }]);
     assert.deepEqual(toSarifLog(mixed, cwd, { toolVersion: '1.2.3', rules: metas }).runs[0].invocations,
       [{ executionSuccessful: true }]);
+  });
+
+  it('notes skipped files without marking the run unsuccessful', () => {
+    const log = toSarifLog({ ...mixed, skipped }, cwd, { toolVersion: '1.2.3', rules: metas });
+    assert.deepEqual(sarifErrors(log), []);
+    const note = (uri: string, reason: string) => ({
+      level: 'note',
+      message: { text: `Not analysed: the file looks ${reason} (check it with --include-generated).` },
+      locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' } } }],
+    });
+    assert.deepEqual(log.runs[0].invocations, [{
+      executionSuccessful: true,
+      toolExecutionNotifications: [note('dist/app.min.js', 'minified'), note('src/gen.ts', 'generated')],
+    }]);
   });
 
   it('encodes paths, names files outside the root absolutely, keeps related places and config problems', () => {

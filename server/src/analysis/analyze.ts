@@ -16,6 +16,7 @@ import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
+import { headerComments } from './generated';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -103,17 +104,34 @@ export function analyzeFile(
   return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts };
 }
 
-/** A file that is not text, or does not parse, gets one finding and no analysis (recovered trees mislead). */
+/**
+ * TypeScript's complaints about type syntax in a JavaScript file ("… can only be used in TypeScript
+ * files": Flow's annotations and `?T`, `import type`, type aliases, `declare`…). They come from a
+ * walk over a complete tree, the one the same text gets in a `.ts` file, so the file is analysed.
+ */
+const TYPES_IN_JAVASCRIPT = new Set([8002, 8003, 8004, 8005, 8006, 8008, 8009, 8010, 8011, 8012, 8013, 8016, 8017, 8037]);
+/** Flow's pragma, which Flow reads only in the comments before the first statement. */
+const FLOW_PRAGMA = /@(?:no)?flow\b/;
+
+/**
+ * A file that is not text, or does not parse, gets one finding and no analysis (recovered trees
+ * mislead). Flow syntax TypeScript has no reading for (`{| |}`, `opaque type`, `import typeof`,
+ * `(x: T)` casts, variance sigils) derails its parser for the rest of the declaration or beyond, so
+ * such a file is not analysed either, and the finding says why.
+ */
 function parseProblem(file: ts.SourceFile, program: ts.Program): Finding | undefined {
   const nul = file.text.indexOf('\0');
   if (nul >= 0) {
     return parseError(file, 0, 0, 'This file is not text (it contains NUL bytes); it was not analysed.');
   }
-  const diag = program.getSyntacticDiagnostics(file)[0];
+  const diag = program.getSyntacticDiagnostics(file).find(d => !TYPES_IN_JAVASCRIPT.has(d.code));
   if (!diag) return undefined;
   const start = diag.start ?? 0;
-  return parseError(file, start, start + (diag.length ?? 0),
-    `Parsing error: ${ts.flattenDiagnosticMessageText(diag.messageText, ' ')}. The file was not analysed.`);
+  const flow = FLOW_PRAGMA.test(headerComments(file.text))
+    ? ' This looks like Flow (`@flow`): TypeScript reads its type annotations, not this syntax.'
+    : '';
+  const text = ts.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
+  return parseError(file, start, start + (diag.length ?? 0), `Parsing error: ${text}.${flow} The file was not analysed.`);
 }
 
 function parseError(file: ts.SourceFile, start: number, end: number, message: string): Finding {

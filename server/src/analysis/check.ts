@@ -1,9 +1,11 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, analyzeFile } from './analyze';
 import { collectFiles } from './files';
+import { type SkippedFile, generatedReason } from './generated';
 import { DiskModuleFiles } from './module-files';
 import type { Finding } from './finding';
 import { ThreadGraph } from './thread-graph';
@@ -17,10 +19,14 @@ export interface CheckOptions {
   configFile?: string;
   /** Each file's time budget (see budget.ts); the engine's default when absent. */
   budgetMs?: number;
+  /** Analyse generated and minified files found in folders too (see generated.ts). */
+  includeGenerated?: boolean;
 }
 
 export interface CheckResult {
   files: string[];
+  /** Files found but left out as generated or minified: not in `files`. */
+  skipped: SkippedFile[];
   findings: Finding[];
   texts: ReadonlyMap<string, string>;
   configProblems: ConfigProblem[];
@@ -49,12 +55,15 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
       }
     }
   }
-  return { files: run.files, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors };
+  return {
+    files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors,
+  };
 }
 
 export interface AnalysedRun {
   cwd: string;
   files: string[];
+  skipped: SkippedFile[];
   analysed: { file: string; sourceFile: ts.SourceFile; program: ts.Program; analysis: FileAnalysis }[];
   configProblems: ConfigProblem[];
   usageErrors: string[];
@@ -71,9 +80,14 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
   const cwd = path.resolve(options.cwd);
   const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
   const { config } = loaded;
-  const { files, usageErrors } = collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
+  const collected = collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
     include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
   });
+  const { usageErrors } = collected;
+  // A file named on the command line is asked for: only what a folder brings in is left out.
+  const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)));
+  const left = new Set(skipped.map(s => s.file));
+  const files = collected.files.filter(f => !left.has(f));
   const workspace = new Workspace();
   for (const file of files) workspace.add(file);
   // Spawn sites first, across every file checked: a module's thread depends on who spawns it.
@@ -100,7 +114,23 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
     const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
     analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { findings: analysis.findings, errors: analysis.errors } });
   }
-  return { cwd, files, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
+  return { cwd, files, skipped, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
+}
+
+/** The files that read as generated or minified, with why. */
+function generatedAmong(files: readonly string[]): SkippedFile[] {
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue; // the workspace reports a file it cannot read
+    }
+    const reason = generatedReason(file, text);
+    if (reason) skipped.push({ file, reason });
+  }
+  return skipped;
 }
 
 /** The thread map of the files under `paths` (for `fearless graph`), rooted at the current directory. */

@@ -20,6 +20,8 @@ export interface FileSelection {
 
 export interface CollectedFiles {
   files: string[];
+  /** The files among them that were named themselves, not found in a folder. */
+  named: ReadonlySet<string>;
   usageErrors: string[];
 }
 
@@ -38,6 +40,7 @@ export function isSourceFile(file: string): boolean {
 
 export function collectFiles(paths: readonly string[], cwd: string, selection: FileSelection): CollectedFiles {
   const files = new Set<string>();
+  const named = new Set<string>();
   const usageErrors: string[] = [];
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : () => true;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : () => false;
@@ -64,9 +67,10 @@ export function collectFiles(paths: readonly string[], cwd: string, selection: F
       }
     } else if (isSourceFile(abs)) {
       files.add(abs); // named explicitly: checked whatever include/exclude say
+      named.add(abs);
     } else {
       usageErrors.push(`Not a TypeScript or JavaScript source file: ${p}`);
     }
   }
-  return { files: [...files].sort(), usageErrors };
+  return { files: [...files].sort(), named, usageErrors };
 }

@@ -1,11 +1,14 @@
 import type { Severity } from '../analysis/finding';
-import { Locator, sortFindings, type Report } from './report';
+import type { SkippedFile } from '../analysis/generated';
+import { Locator, sortFindings, sortSkipped, type Report } from './report';
 
 /** The `--format json` contract of ARCHITECTURE.md: change it only with a new `version`. */
 export interface JsonOutput {
   version: 1;
   files: number;
   diagnostics: JsonDiagnostic[];
+  /** Added within version 1: files found but not analysed (`file` relative, like a diagnostic's). */
+  skipped: SkippedFile[];
 }
 
 export interface JsonDiagnostic {
@@ -56,6 +59,7 @@ export function toJsonOutput(report: Report, cwd: string): JsonOutput {
         }),
       })),
     })),
+    skipped: sortSkipped(report.skipped ?? [], locator).map((skip) => ({ file: locator.relative(skip.file), reason: skip.reason })),
   };
 }
 

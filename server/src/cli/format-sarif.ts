@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Severity, Span, TextEdit } from '../analysis/finding';
 import { ruleDocUrl, type RuleMeta } from '../rules/meta';
-import { Locator, sortFindings, type Report } from './report';
+import { Locator, sortFindings, sortSkipped, type Report } from './report';
 
 export interface SarifOptions {
   toolVersion: string;
@@ -90,6 +90,12 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
   }));
 
   const failures = (report.internalErrors ?? []).map((text): Sarif.Notification => ({ level: 'error', message: { text } }));
+  // Sorted by path like the results; a skip is by design, so it does not make the run unsuccessful.
+  const skips = sortSkipped(report.skipped ?? [], locator).map((skip): Sarif.Notification => ({
+    level: 'note',
+    message: { text: `Not analysed: the file looks ${skip.reason} (check it with --include-generated).` },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(skip.file) } }],
+  }));
 
   const root = pathToFileURL(cwd).href;
   return {
@@ -107,7 +113,7 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
       invocations: [{
         executionSuccessful: failures.length === 0,
         ...(notifications.length === 0 ? {} : { toolConfigurationNotifications: notifications }),
-        ...(failures.length === 0 ? {} : { toolExecutionNotifications: failures }),
+        ...(failures.length + skips.length === 0 ? {} : { toolExecutionNotifications: [...failures, ...skips] }),
       }],
       originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
       columnKind: 'utf16CodeUnits',

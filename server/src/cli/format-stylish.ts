@@ -70,6 +70,15 @@ export function formatStylish(report: Report, cwd: string, options: StylishOptio
   }
 
   out.push(...summary(visible, report.files.length, hiddenHints, c));
+  const skipped = report.skipped ?? [];
+  if (skipped.length > 0) {
+    const generated = skipped.filter((s) => s.reason === 'generated').length;
+    const kinds = [
+      ...(generated > 0 ? [plural(generated, 'generated file')] : []),
+      ...(generated < skipped.length ? [plural(skipped.length - generated, 'minified file')] : []),
+    ];
+    out.push(c.dim(`  ${kinds.join(' and ')} skipped (check them with --include-generated)`));
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import type { Finding, Span } from '../analysis/finding';
+import type { SkippedFile } from '../analysis/generated';
 import { LineIndex } from '../analysis/positions';
 import type { ConfigProblem } from '../config';
 
 /** What a formatter needs of a check's result: the engine's `CheckResult` is one. */
 export interface Report {
   files: readonly string[];
+  /** Files found but not analysed, as generated or minified. */
+  skipped?: readonly SkippedFile[];
   findings: readonly Finding[];
   texts: ReadonlyMap<string, string>;
   configProblems: readonly ConfigProblem[];
@@ -49,6 +52,13 @@ export class Locator {
     }
     return index;
   }
+}
+
+/** Skipped files by the path the user sees. */
+export function sortSkipped(skipped: readonly SkippedFile[], locator: Locator): SkippedFile[] {
+  const keyed = skipped.map((skip) => ({ skip, file: locator.relative(skip.file) }));
+  keyed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return keyed.map((k) => k.skip);
 }
 
 /** Findings by the path the user sees, then by position, then by rule: stable output for diffs. */

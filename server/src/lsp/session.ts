@@ -13,6 +13,7 @@ import { FileAnalysis, analyzeFile } from '../analysis/analyze';
 import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
+import { generatedReason } from '../analysis/generated';
 import { ThreadGraph } from '../analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
@@ -60,6 +61,8 @@ export class Session {
     lockOrder: this.lockOrder,
   };
   private lastError: string | undefined;
+  /** Generated or minified files left unanalysed, logged once each. */
+  private readonly skippedGenerated = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -266,6 +269,14 @@ export class Session {
       load();
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
+      // As `fearless check` leaves out what a folder brings in: findings there are not the user's to fix.
+      const generated = generatedReason(file, parsed.sourceFile.text);
+      if (generated) {
+        if (!this.skippedGenerated.has(file)) this.connection.console.info(`Fearless: not analysing ${file}: it looks ${generated}.`);
+        this.skippedGenerated.add(file);
+        return { findings: [], errors: [] };
+      }
+      this.skippedGenerated.delete(file);
       const changedTargets = this.graph.update(parsed.sourceFile);
       // What a worker receives comes from its spawner's text, and what a spawner's listeners receive
       // from its workers': any edit re-judges the files at the other end of its spawn edges, not only

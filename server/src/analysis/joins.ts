@@ -3,12 +3,15 @@
  * observed (joined: an `'exit'` listener, `once(w, 'exit')`, an awaited `terminate()`, or its result
  * settling a promise), it is let go on purpose (`unref()`), or it goes where we do not follow (handed
  * off: returned, stored, passed on, or given a `MessagePort`, whose channel then carries its life);
- * and whether its `'error'` event is handled. One join or handler anywhere counts. The Join rules,
- * the hover and the thread map build on this.
+ * and whether its `'error'` event is handled. One join or handler anywhere counts; a listener whose
+ * event we cannot read counts as a hand-off. A worker kept by a wrapper class local to the file is
+ * judged where the class's users listen or terminate (members.ts). The Join rules, the hover and the
+ * thread map build on this.
  */
 import { ts } from './ts';
 import type { FileFacts } from './file-facts';
-import { isValueUnused, outerParent, skipOuter } from './syntax';
+import { classMemberOf, memberAccesses } from './members';
+import { enclosingFunction, isValueUnused, outerParent, skipOuter } from './syntax';
 import { builtinName } from './types';
 import { type Flow, type MemberUse, followValue } from './value-flow';
 
@@ -36,6 +39,8 @@ export interface WorkerFate {
 const TERMINATORS = new Set(['terminate', 'destroy', 'close']);
 /** EventEmitter registrations; each returns the emitter, so a chain goes on. */
 const LISTENERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** `w = spawn`, `w ||= spawn`, `w ??= spawn`: afterwards `w` holds a worker (after `&&=` it may hold nothing). */
+const HOLDING = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken]);
 /** Uses of a worker that neither join it nor let it go anywhere. */
 const NEUTRAL_METHODS = new Set(['postMessage', 'off', 'removeListener', 'removeAllListeners', 'removeEventListener',
   'ref', 'getHeapSnapshot', 'threadId', 'resourceLimits', 'stdout', 'stderr', 'stdin', 'performance', 'emit',
@@ -65,10 +70,12 @@ export function workerFate(facts: FileFacts, spawn: ts.NewExpression | ts.CallEx
 function judgeMember(facts: FileFacts, m: MemberUse, joins: JoinStatus[], errors: ErrorStatus[]): void {
   const { name, call, assigned } = m;
   if (call && (LISTENERS.has(name) || name === 'addEventListener')) {
-    const event = eventName(call.arguments[0]);
-    if (event === 'exit') joins.push({ kind: 'joined', at: call });
-    if (event === 'error') errors.push({ kind: 'handled', at: call });
-    if (event === 'message' && settlesPromise(facts, call.arguments[1])) joins.push({ kind: 'joined', at: call });
+    for (const { event, listener, at } of registrations(facts, call)) {
+      if (event === undefined) handOff(joins, errors, at); // it may be 'exit' or 'error': unknown is silence
+      if (event === 'exit') joins.push({ kind: 'joined', at });
+      if (event === 'error') errors.push({ kind: 'handled', at });
+      if (event === 'message' && settlesPromise(facts, listener)) joins.push({ kind: 'joined', at });
+    }
   } else if (call && TERMINATORS.has(name)) {
     if (!isValueUnused(call)) joins.push({ kind: 'joined', at: call });
   } else if (call && name === 'unref') {
@@ -84,6 +91,41 @@ function judgeMember(facts: FileFacts, m: MemberUse, joins: JoinStatus[], errors
   } else if (call && !NEUTRAL_METHODS.has(name)) {
     handOff(joins, errors, call); // a method we do not know may keep it anywhere
   }
+}
+
+interface Registration {
+  /** The event's name; undefined when it cannot be read. */
+  event: string | undefined;
+  listener?: ts.Expression;
+  at: ts.Node;
+}
+
+/**
+ * What a listener registration registers: its own event and listener, or, where a method of a local
+ * class forwards its parameters (`on(event, fn) { this.worker.on(event, fn) }`), those of each call
+ * of that method, where the class's users listen (members.ts finds them all, or we claim nothing).
+ */
+function registrations(facts: FileFacts, call: ts.CallExpression): Registration[] {
+  const [event, listener] = call.arguments;
+  const fn = enclosingFunction(call);
+  const eventIndex = eventName(event) === undefined ? parameterIndex(facts, fn, event) : undefined;
+  const method = eventIndex === undefined ? undefined : classMemberOf(fn);
+  const accesses = method && memberAccesses(facts.refs, method.cls, method.name);
+  if (eventIndex === undefined || !accesses) return [{ event: eventName(event), listener, at: call }];
+  const listenerIndex = parameterIndex(facts, fn, listener);
+  return accesses.map(access => {
+    const caller = outerParent(access);
+    if (!ts.isCallExpression(caller) || skipOuter(caller.expression) !== access) return { event: undefined, at: access };
+    const forwarded = listenerIndex === undefined ? listener : caller.arguments[listenerIndex];
+    return { event: eventName(caller.arguments[eventIndex]), listener: forwarded, at: caller };
+  });
+}
+
+/** Which parameter of `fn` the expression `e` is, when it is one. */
+function parameterIndex(facts: FileFacts, fn: ts.Node, e: ts.Expression | undefined): number | undefined {
+  const x = e && skipOuter(e);
+  const decl = x && ts.isIdentifier(x) ? facts.refs.symbolAt(x)?.valueDeclaration : undefined;
+  return decl && ts.isParameter(decl) && decl.parent === fn ? decl.parent.parameters.indexOf(decl) : undefined;
 }
 
 function handOff(joins: JoinStatus[], errors: ErrorStatus[], at: ts.Node): void {
@@ -108,7 +150,7 @@ function strongestError(verdicts: ErrorStatus[]): ErrorStatus {
 function holderOf(spawn: ts.Expression, flow: Flow): ts.Identifier | undefined {
   const p = outerParent(spawn);
   if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(skipOuter(p.left)) &&
+  if (ts.isBinaryExpression(p) && HOLDING.has(p.operatorToken.kind) && ts.isIdentifier(skipOuter(p.left)) &&
       flow.uses.length > 1) {
     return skipOuter(p.left) as ts.Identifier;
   }

@@ -1,15 +1,17 @@
 /**
  * Where one object goes within a file, for the lifecycle models (a worker in joins.ts, a port in
- * ports.ts): the expressions that stand for it, followed through the variables that hold it, methods
- * that return it (`worker.on(…)` returns the worker), conditionals, and the local arrays, Maps and
+ * ports.ts): the expressions that stand for it, followed through the variables that hold it (`=`,
+ * `||=`, `??=`, `&&=`), the fields, getters and methods of a class local to the file (members.ts),
+ * methods that return it (`worker.on(…)` returns the worker), conditionals, and the local arrays, Maps and
  * Sets it is put in (an element comes back out through `for…of`, a `map` / `forEach` callback's
  * parameter, indexing, `get`, `pop`); its member uses and the calls it is passed to, for the model
- * to judge; and where it escapes what we follow (returned, stored, exported), where nothing can be
+ * to judge; and where it escapes what we follow (returned, stored in another object, exported), where nothing can be
  * claimed. Flow-insensitive: every use anywhere in the file counts.
  */
 import { ts } from './ts';
 import type { References } from './references';
-import { enclosingFunction, outerParent, skipOuter } from './syntax';
+import { classMemberOf, instanceClassAt, memberAccesses } from './members';
+import { enclosingFunction, isAsyncFunction, outerParent, skipOuter } from './syntax';
 
 export interface MemberUse {
   /** `w.on` of `w.on('exit', f)`. */
@@ -50,6 +52,8 @@ const ADDERS = new Set(['push', 'unshift', 'add', 'set']);
 /** Collection members that neither hand elements out nor let the collection go. */
 const QUERIES = new Set(['length', 'size', 'has', 'delete', 'clear', 'includes', 'indexOf', 'lastIndexOf', 'keys']);
 const COLLECTION_CLASSES = new Set(['Array', 'Map', 'Set']);
+/** Operators that put their right side in their left, as `=` does (`a ||= w`), and evaluate to either side. */
+const LOGICAL_ASSIGNMENTS = new Set([ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
 
 /** Follows the object that the `expressions` evaluate to, or that the variables declared by `names` hold. */
 export function followValue(refs: References, start: { expressions?: readonly ts.Expression[]; names?: readonly ts.Identifier[] }, options: FlowOptions): Flow {
@@ -66,6 +70,8 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     if (ts.isVariableDeclaration(p) && is(p.initializer)) {
       if (ts.isIdentifier(p.name)) followVariable(p.name);
       else escape(p);
+    } else if (ts.isPropertyDeclaration(p) && is(p.initializer)) {
+      field(instanceClassAt(p.initializer!), p.name, p);
     } else if (ts.isBinaryExpression(p)) {
       binary(e, p);
     } else if (ts.isPropertyAccessExpression(p) && is(p.expression)) {
@@ -75,7 +81,8 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     } else if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.some(is)) {
       argument(e, p);
     } else if (ts.isReturnStatement(p) || ts.isYieldExpression(p) || (ts.isArrowFunction(p) && is(p.body))) {
-      if (!dropsResult(ts.isArrowFunction(p) ? p : enclosingFunction(p))) escape(p);
+      const fn = ts.isArrowFunction(p) ? p : enclosingFunction(p);
+      if (!dropsResult(fn) && !(ts.isReturnStatement(p) && returnedToCallers(fn))) escape(p);
     } else if (ts.isArrayLiteralExpression(p)) {
       const holder = outerParent(p);
       if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && isLocalCollection(holder.name)) collection(holder.name);
@@ -91,15 +98,10 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     const op = p.operatorToken.kind;
     const isLeft = skipOuter(p.left) === e;
     if (op === ts.SyntaxKind.EqualsToken) {
-      if (isLeft) return; // overwritten, not read
-      const target = skipOuter(p.left);
-      if (ts.isIdentifier(target)) followVariable(target);
-      else if (ts.isElementAccessExpression(target) && ts.isIdentifier(skipOuter(target.expression)) &&
-               isLocalCollection(skipOuter(target.expression) as ts.Identifier)) {
-        collection(skipOuter(target.expression) as ts.Identifier);
-      } else {
-        escape(p);
-      }
+      if (!isLeft) store(p); // on the left it is overwritten, not read
+    } else if (LOGICAL_ASSIGNMENTS.has(op)) {
+      if (!isLeft) store(p); // `a ||= w` stores w where `a = w` would
+      follow(p); // and either side may be the result
     } else if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken ||
                (op === ts.SyntaxKind.AmpersandAmpersandToken && !isLeft)) {
       follow(p); // the result may be the object
@@ -107,6 +109,45 @@ export function followValue(refs: References, start: { expressions?: readonly ts
       if (!isLeft) follow(p);
     }
     // Comparisons, `instanceof`, the left of `&&`: read, not kept.
+  };
+
+  const store = (assignment: ts.BinaryExpression): void => {
+    const target = skipOuter(assignment.left);
+    if (ts.isIdentifier(target)) {
+      followVariable(target);
+    } else if (ts.isElementAccessExpression(target) && ts.isIdentifier(skipOuter(target.expression)) &&
+               isLocalCollection(skipOuter(target.expression) as ts.Identifier)) {
+      collection(skipOuter(target.expression) as ts.Identifier);
+    } else if (ts.isPropertyAccessExpression(target) && skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      field(instanceClassAt(target.expression), target.name, assignment);
+    } else {
+      escape(assignment);
+    }
+  };
+
+  /** Kept in a field: followed through every access of it when its class is local (members.ts), else out of sight. */
+  const field = (cls: ts.ClassLikeDeclaration | undefined, name: ts.PropertyName, at: ts.Node): void => {
+    const accesses = cls && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? memberAccesses(refs, cls, name.text) : undefined;
+    if (!accesses) return escape(at);
+    for (const access of accesses) if (!isAssigned(access)) follow(access);
+  };
+
+  /** Returned by a getter or method of a local class: its value is whatever reads the getter or calls the method. */
+  const returnedToCallers = (fn: ts.Node): boolean => {
+    const member = isAsyncFunction(fn) || (ts.isMethodDeclaration(fn) && fn.asteriskToken) ? undefined : classMemberOf(fn);
+    const accesses = member && memberAccesses(refs, member.cls, member.name);
+    if (!accesses) return false;
+    for (const access of accesses) {
+      const call = outerParent(access);
+      if (ts.isGetAccessorDeclaration(fn)) {
+        if (!isAssigned(access)) follow(access);
+      } else if (ts.isCallExpression(call) && skipOuter(call.expression) === access) {
+        follow(call);
+      } else {
+        escape(access); // the method itself taken as a value
+      }
+    }
+    return true;
   };
 
   const member = (access: ts.PropertyAccessExpression): void => {

@@ -17,12 +17,15 @@ interface FileLockSyntax {
   functions: { name: string; seeded: boolean; calls: string[] }[];
   /** `import { a as b }`, `export { a as b }`, `import b from`: b runs what a runs. */
   aliases: { local: string; imported: string }[];
+  /** `Atomics.compareExchange` / `Atomics.exchange` calls: where a raw lock may be taken (the model decides). */
+  takes: ts.CallExpression[];
 }
 
 const byFile = new WeakMap<ts.SourceFile, FileLockSyntax>();
 const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
 const touchingOf = new WeakMap<ts.SourceFile, { relevant: ReadonlySet<string>; touching: ReadonlySet<ts.Node> }>();
 const LOCK_TAGS = ['acquires', 'releases', 'requires'];
+const RAW_TAKES = new Set(['compareExchange', 'exchange']);
 
 /** Whether the call touches a lock by its own syntax: a lock method's name, or `Atomics.*`. */
 export function isLockishCall(call: ts.CallExpression, name = calleeName(call)): boolean {
@@ -49,10 +52,15 @@ export function lockRelevantNames(program: ts.Program): ReadonlySet<string> {
   return names;
 }
 
+/** The program's `Atomics` calls that may take a raw lock, for the model to tell which cells are locks. */
+export function rawTakeCandidates(program: ts.Program): ts.CallExpression[] {
+  return program.getSourceFiles().filter(f => !f.isDeclarationFile).flatMap(f => fileLockSyntax(f).takes);
+}
+
 function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
   let syntax = byFile.get(file);
   if (syntax) return syntax;
-  syntax = { functions: [], aliases: [] };
+  syntax = { functions: [], aliases: [], takes: [] };
   const out = syntax;
   const tagged = /@(acquires|releases|requires)\b/.test(file.text);
   const visit = (n: ts.Node): void => {
@@ -63,6 +71,8 @@ function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
       out.aliases.push({ local: n.name.text, imported: n.propertyName.text });
     } else if (ts.isImportClause(n) && n.name) {
       out.aliases.push({ local: n.name.text, imported: 'default' });
+    } else if (ts.isCallExpression(n) && RAW_TAKES.has(atomicsCallName(n) ?? '')) {
+      out.takes.push(n);
     }
     ts.forEachChild(n, visit);
   };

@@ -7,10 +7,11 @@
  * synchronous or built on `Atomics`; in-thread when it is a promise-based lock that only orders the
  * tasks of one thread (`async-mutex`: `const release = await m.acquire(); … release()`). Also: the raw
  * Atomics spin lock (a `compareExchange` / `exchange` from free (0) to taken, retried in a loop; released
- * by `Atomics.store(a, i, 0)`, `exchange(a, i, 0)` or `sub(a, i, 1)`); a condition variable's
+ * by `Atomics.store(a, i, 0)`, `exchange(a, i, 0)` or `sub(a, i, 1)` of a cell some code takes that way:
+ * the same operations on a mailbox, slot or counter release nothing); a condition variable's
  * `wait(lock)`, which drops and takes back the lock it is given; functions tagged `@acquires L` /
  * `@releases L` (their bodies are the lock's implementation, so the tag is believed over them); and
- * functions of the program, summarised: what they take or drop for good (`lock(arr, i)` helpers), and
+ * functions of the program other than a lock's own methods, summarised: what they take or drop for good (`lock(arr, i)` helpers), and
  * what they take and drop inside (for double locking and lock order through calls). Bodies of
  * functions tagged `@requires L` and callbacks of `withLock`-shaped helpers (`runExclusive` too) start
  * with the lock held. A lock-looking call we cannot resolve is the unknown lock `?`: code under it is
@@ -25,14 +26,15 @@
 import { ts } from './ts';
 import { Cfg, CfgNode, buildCfg, impliedAtoms, isConditional, mayForward, mustForward } from './cfg';
 import {
-  atomicsCallName, calleeName, enclosingFunction, forEachInFunction, functionName, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter,
+  atomicsCallName, calleeName, enclosingFunction, forEachInFunction, functionName, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, outerParent,
+  skipOuter,
 } from './syntax';
 import { builtinName, isPromiseLike } from './types';
 import {
   CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE,
   RUN_EXCLUSIVE, SEMAPHORE_TYPE, TRY_METHODS, WITH_LOCK, WITH_READ_LOCK,
 } from './lock-vocabulary';
-import { lockRelevantNames, lockTouchingFunctions } from './lock-relevance';
+import { lockRelevantNames, lockTouchingFunctions, rawTakeCandidates } from './lock-relevance';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';
@@ -56,6 +58,13 @@ export interface LockEvent {
   counting?: boolean;
   /** Done by a called function of the program (a helper, a tagged function), not by the lock's own method. */
   viaCall?: boolean;
+  /**
+   * Done somewhere inside an ordinary called function, learnt from its summary: not a lock operation
+   * written here (a tagged or lock-named helper is one: its call reads as the acquire or release).
+   */
+  implicit?: boolean;
+  /** A raw lock's: an `Atomics` operation on a cell of shared memory (or a helper's, on one). */
+  raw?: boolean;
   /** A condition variable's wait: the lock is dropped and taken back within the call. */
   transient?: boolean;
   /** Only some paths through its statement run it (`ok && m.lock()`). */
@@ -98,9 +107,11 @@ export interface LockMethods {
   awaited?: boolean;
 }
 
+type SummaryEvent = Pick<LockEvent, 'key' | 'flavor' | 'raw'>;
+
 interface Summary {
-  acquires: { key: LockKey; flavor: LockFlavor }[];
-  releases: { key: LockKey; flavor: LockFlavor }[];
+  acquires: SummaryEvent[];
+  releases: SummaryEvent[];
   inner: InnerAcquisition[];
   params: string[];
 }
@@ -114,8 +125,16 @@ export class LockModel {
   readonly methodsOf = new Map<LockKey, LockMethods>();
   private readonly cfgs = new Map<FunctionLike, Cfg>();
 
-  /** `relevant`: the program's function names whose calls may touch a lock (lock-relevance.ts). */
-  constructor(private readonly checker: ts.TypeChecker, private readonly relevant: () => ReadonlySet<string>) {}
+  private readonly checker: ts.TypeChecker;
+
+  constructor(private readonly program: ts.Program) {
+    this.checker = program.getTypeChecker();
+  }
+
+  /** The program's function names whose calls may touch a lock (lock-relevance.ts). */
+  private relevant(): ReadonlySet<string> {
+    return lockRelevantNames(this.program);
+  }
 
   /** The control-flow graph of a function, built once (the file's other analyses share it). */
   cfgOf(fn: FunctionLike): Cfg {
@@ -157,10 +176,12 @@ export class LockModel {
     let fl = this.functionsCache.get(fn);
     if (fl) return fl;
     const cfg = this.cfgOf(fn);
+    const all = cfg.nodes.map(n => [n, this.nodeEvents(n)] as const);
+    const acquired = new Set(all.flatMap(([, list]) => list.filter(e => e.kind === 'acquire').map(e => e.key)));
     const events = new Map<CfgNode, LockEvent[]>();
-    for (const n of cfg.nodes) {
-      const list = this.nodeEvents(n);
-      if (list.length > 0) events.set(n, list);
+    for (const [n, list] of all) {
+      const kept = list.filter(e => e.kind === 'acquire' || !e.raw || this.isLockCell(e, fn, acquired));
+      if (kept.length > 0) events.set(n, kept);
     }
     const { keys: initial, site: initialSite, flavor: initialFlavor } = this.initialHeld(fn);
     const flavors = new Map<LockKey, LockFlavor>([...initial].map(k => [k, initialFlavor ?? 'tagged']));
@@ -187,6 +208,39 @@ export class LockModel {
     fl = { fn, cfg, initial, initialSite, events, mustBefore, touchedBefore, flavors, borrowed };
     this.functionsCache.set(fn, fl);
     return fl;
+  }
+
+  /**
+   * Whether a raw release (`Atomics.store(a, i, 0)`, `exchange(a, i, 0)`, `sub(a, i, 1)`) is a lock's: the
+   * same cell is taken here, or somewhere in the program by a `compareExchange` from free (or a test-and-set
+   * `exchange` checked against free), or it is a parameter's cell, which the caller judges with its own
+   * name for it. Otherwise the cell is a mailbox, a counter or a slot whose reset is no lock's release
+   * (synckit's `Atomics.store(view, 0, 0)` after a wait, a pool's counter reset after a handshake).
+   * A release through a lock-named or tagged helper's call is a lock's by that name.
+   */
+  private isLockCell(e: LockEvent, fn: FunctionLike, acquired: ReadonlySet<LockKey>): boolean {
+    if (acquired.has(e.key) || (e.viaCall && !e.implicit) || hasParameter(fn, keyRoot(e.key))) return true;
+    return this.rawLockCells().has(this.cellId(e.key, e.node));
+  }
+
+  /** The cells the program takes as raw locks, by `cellId`: computed once per program. */
+  private rawLockCells(): ReadonlySet<string> {
+    let cells = rawCellsOf.get(this.program);
+    if (!cells) {
+      const found = new Set<string>();
+      for (const call of rawTakeCandidates(this.program)) {
+        const key = this.rawTakeKey(call, comparedWith(call));
+        if (key) found.add(this.cellId(key, call));
+      }
+      rawCellsOf.set(this.program, cells = found);
+    }
+    return cells;
+  }
+
+  /** A cell's identity across functions and files: its array's declaration and index, else its text in its file. */
+  private cellId(key: LockKey, at: ts.Node): string {
+    const resolved = this.resolveKey(key, at);
+    return resolved ? declarationId(resolved.decl) + (resolved.cell ?? '') : `${at.getSourceFile().fileName}:${key}`;
   }
 
   /** Every function of `file` (and its top level) that takes, drops or starts with a lock. */
@@ -269,9 +323,19 @@ export class LockModel {
     return n === fl.cfg.entry;
   }
 
-  /** Whether an expression is a lock object (its type is a `*Mutex` / `*Lock` / `*Semaphore`). */
+  /**
+   * Whether an expression is a lock object: its type is a `*Mutex` / `*Lock` / `*Semaphore` (or that or
+   * nothing, `m?.unlock()`) whose release, if it has one (async-mutex's `acquire()` hands out a release
+   * function), does not wait. A release never waits for anyone: one that returns a promise does I/O (a
+   * lock file, a lease on a server), which is no lock of memory or of this thread's tasks.
+   */
   isLock(e: ts.Expression): boolean {
-    return LOCK_TYPE.test(this.typeName(e) ?? '');
+    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(e));
+    if (!LOCK_TYPE.test(typeNameOf(type) ?? '')) return false;
+    const releases = Object.entries(LOCK_METHODS).filter(([, m]) => m.kind === 'release')
+      .map(([name]) => this.checker.getPropertyOfType(type, name)).filter(p => p !== undefined);
+    return releases.every(p => !this.checker.getTypeOfSymbolAtLocation(p, e).getCallSignatures()
+      .some(sig => isPromiseLike(sig.getReturnType(), this.checker)));
   }
 
   /** Whether `call` takes the lock `key`. */
@@ -286,17 +350,29 @@ export class LockModel {
    * and functions named as lock operations (`lock(cells, i)`) that take or drop a lock for their caller.
    */
   isImplementation(fn: FunctionLike): boolean {
-    for (let f: ts.Node | undefined = fn; f && !ts.isSourceFile(f); f = f.parent) {
-      if (!isFunctionBoundary(f)) continue;
-      const cls = f.parent;
-      if (ts.isClassLike(cls) && cls.name && (LOCK_TYPE.test(cls.name.text) || CONDVAR_TYPE.test(cls.name.text))) return true;
-    }
+    if (isLockClassMember(fn)) return true;
     if (ts.isSourceFile(fn) || ts.isClassStaticBlockDeclaration(fn)) return false;
     const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
     if ((jsDocTagArguments(holder, 'acquires') ?? jsDocTagArguments(holder, 'releases')) !== undefined) return true;
     const name = functionName(fn);
     const summary = name !== undefined && LOCKISH_FUNCTION.test(name) ? this.summaryOf(fn) : undefined;
     return summary !== undefined && summary.acquires.length + summary.releases.length > 0;
+  }
+
+  /**
+   * The release written in the function a call runs (or deeper, through that function's own calls) that
+   * drops `key` for the caller: where an implicit release event of the call really happens.
+   */
+  releaseInside(call: ts.CallExpression, key: LockKey, depth = 0): LockEvent | undefined {
+    const called = this.calledFunction(skipOuter(call.expression));
+    const summary = called && this.summaryOf(called);
+    const inner = summary?.releases.find(r => this.substitute(r.key, summary.params, call) === key);
+    if (!inner || depth > 8) return undefined;
+    const releases = [...this.functionLocks(called!).events.values()].flat().filter(e => e.kind === 'release' && e.key === inner.key);
+    const written = releases.find(e => !e.implicit);
+    if (written) return written;
+    const through = releases.find(e => ts.isCallExpression(e.node));
+    return through && this.releaseInside(through.node as ts.CallExpression, inner.key, depth + 1);
   }
 
   /** The locks a call takes inside the function it runs (released there or not), with the call's arguments in. */
@@ -312,6 +388,8 @@ export class LockModel {
   /** The key of a lock expression, `const` aliases followed. */
   lockKeyOf(e: ts.Expression, depth = 0): LockKey {
     const x = skipOuter(e);
+    // `super.release()` in a lock's subclass releases the object's own lock.
+    if (x.kind === ts.SyntaxKind.SuperKeyword) return 'this';
     if (depth < 8 && ts.isIdentifier(x)) {
       const alias = this.aliasOf(x);
       if (alias) return typeof alias === 'string' ? alias : this.lockKeyOf(alias, depth + 1);
@@ -428,22 +506,25 @@ export class LockModel {
         const equal = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.EqualsEqualsToken;
         const unequal = k === ts.SyntaxKind.ExclamationEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsToken;
         if (!(equal && v) && !(unequal && !v)) continue;
-        const key = this.rawTakeKey(e.left, e.right) ?? this.rawTakeKey(e.right, e.left);
-        if (key) events.push({ kind: 'acquire', key, node: cond, flavor: 'blocking' });
+        const key = this.constantOf(e.right) === 0 ? this.rawTakeKey(e.left, e.right) : this.constantOf(e.left) === 0 ? this.rawTakeKey(e.right, e.left) : undefined;
+        if (key) events.push({ kind: 'acquire', key, node: cond, flavor: 'blocking', raw: true });
       }
     }
     return events;
   }
 
-  /** `Atomics.compareExchange(a, i, FREE, TAKEN)` or `Atomics.exchange(a, i, TAKEN)` whose result is compared with FREE (0). */
-  private rawTakeKey(call: ts.Expression, compared: ts.Expression): LockKey | undefined {
+  /**
+   * The cell `Atomics.compareExchange(a, i, FREE, TAKEN)` takes (FREE is 0), or `Atomics.exchange(a, i, TAKEN)`
+   * whose result is compared with FREE: an exchange that is not checked stores a value, it takes nothing.
+   */
+  private rawTakeKey(call: ts.Expression, compared: ts.Expression | undefined): LockKey | undefined {
     const c = skipOuter(call);
     const name = atomicsCallName(c);
-    if (!name || !ts.isCallExpression(c) || this.constantOf(compared) !== 0) return undefined;
+    if (!name || !ts.isCallExpression(c)) return undefined;
     const [arr, index, a3, a4] = c.arguments;
     if (!arr || !index) return undefined;
     const taken = name === 'compareExchange' && a3 && a4 && this.constantOf(a3) === 0 ? this.constantOf(a4)
-      : name === 'exchange' && a3 ? this.constantOf(a3) : undefined;
+      : name === 'exchange' && a3 && compared && this.constantOf(compared) === 0 ? this.constantOf(a3) : undefined;
     return taken !== undefined && taken !== 0 ? this.cellKeyOf(arr, index) : undefined;
   }
 
@@ -451,7 +532,7 @@ export class LockModel {
   private initialHeld(fn: FunctionLike): { keys: ReadonlySet<LockKey>; site?: ts.Node; flavor?: LockFlavor } {
     const none = { keys: new Set<LockKey>() };
     if (ts.isSourceFile(fn)) return none;
-    const required = jsDocTagArguments(fn, 'requires')?.filter(k => k !== '');
+    const required = jsDocTagArguments(fn, 'requires')?.filter(k => k !== '').map(k => memberLockKey(this.checker, fn, k));
     if (required?.length) return { keys: new Set(required), site: fn };
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return none;
     const call = fn.parent;
@@ -483,7 +564,7 @@ export class LockModel {
     if (atomic) {
       const [arr, index, value] = call.arguments;
       const releases = value && ((atomic === 'store' || atomic === 'exchange') && this.constantOf(value) === 0 || atomic === 'sub' && this.constantOf(value) === 1);
-      return releases && arr && index ? [{ kind: 'release', key: this.cellKeyOf(arr, index), node: call, flavor: 'blocking' }] : [];
+      return releases && arr && index ? [{ kind: 'release', key: this.cellKeyOf(arr, index), node: call, flavor: 'blocking', raw: true }] : [];
     }
     const callee = skipOuter(call.expression);
     const name = calleeName(call);
@@ -524,11 +605,10 @@ export class LockModel {
     if (tagged?.length) return tagged;
     const summary = called && this.summaryOf(called);
     if (summary && summary.acquires.length + summary.releases.length > 0) {
-      const subst = (k: LockKey): LockKey => this.substitute(k, summary.params, call);
-      return [
-        ...summary.releases.map((r): LockEvent => ({ kind: 'release', key: subst(r.key), node: call, flavor: r.flavor, viaCall: true })),
-        ...summary.acquires.map((a): LockEvent => ({ kind: 'acquire', key: subst(a.key), node: call, flavor: a.flavor, viaCall: true })),
-      ];
+      const implicit = !LOCKISH_FUNCTION.test(functionName(called!) ?? name);
+      const at = (kind: LockEvent['kind'], e: SummaryEvent): LockEvent =>
+        ({ kind, key: this.substitute(e.key, summary.params, call), node: call, flavor: e.flavor, viaCall: true, ...(implicit ? { implicit } : {}), ...(e.raw ? { raw: true } : {}) });
+      return [...summary.releases.map(r => at('release', r)), ...summary.acquires.map(a => at('acquire', a))];
     }
     if (LOCKISH_FUNCTION.test(name)) {
       const kind = /^(lock|acquire)/i.test(name) ? 'acquire' : 'release';
@@ -539,7 +619,7 @@ export class LockModel {
 
   /** A lock given to a condition variable: in-thread when its class is, else blocking. */
   private typedFlavorOf(lock: ts.Expression): LockFlavor {
-    const type = this.checker.getTypeAtLocation(lock);
+    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(lock));
     const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
     return decl && isInThreadPackage(decl) ? 'in-thread' : 'blocking';
   }
@@ -563,7 +643,8 @@ export class LockModel {
   private taggedEvents(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): LockEvent[] {
     const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
     const params = fn.parameters.map(p => (ts.isIdentifier(p.name) ? p.name.text : ''));
-    const keys = (tag: string) => (jsDocTagArguments(holder, tag) ?? []).filter(k => k !== '').map(k => this.substitute(k, params, call));
+    const keys = (tag: string) => (jsDocTagArguments(holder, tag) ?? []).filter(k => k !== '')
+      .map(k => this.substitute(memberLockKey(this.checker, fn, k), params, call));
     return [
       ...keys('releases').map((key): LockEvent => ({ kind: 'release', key, node: call, flavor: 'tagged', viaCall: true })),
       ...keys('acquires').map((key): LockEvent => ({ kind: 'acquire', key, node: call, flavor: 'tagged', viaCall: true })),
@@ -579,7 +660,7 @@ export class LockModel {
    */
   private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'blocking' | 'in-thread' | 'unknown' {
     if (!this.isLock(callee.expression)) return 'unknown';
-    const type = this.checker.getTypeAtLocation(callee.expression);
+    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(callee.expression));
     const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
     if (decl && isInThreadPackage(decl)) return 'in-thread';
     if (!isPromiseLike(this.checker.getTypeAtLocation(call), this.checker)) return 'blocking';
@@ -607,23 +688,25 @@ export class LockModel {
    * on entry and on exit: no net change.
    */
   private summaryOf(decl: ts.FunctionLikeDeclaration): Summary | undefined {
-    if (!decl.body) return undefined;
+    // A lock's own methods are its API, known by their names: what their bodies do to `this` and `super`
+    // (a subclass's `super.release()` on the way to taking the lock in another mode) is no caller's business.
+    if (!decl.body || isLockClassMember(decl)) return undefined;
     if (this.summaries.has(decl)) return this.summaries.get(decl) ?? undefined;
     this.summaries.set(decl, null); // recursion: a function being summarised does nothing to its callers' locks
     const fl = this.functionLocks(decl);
     const atExit = fl.mustBefore.get(fl.cfg.exit) ?? new Set<LockKey>();
-    const acquired = new Map<LockKey, LockFlavor>();
-    const released = new Map<LockKey, LockFlavor>();
+    const acquired = new Map<LockKey, LockEvent>();
+    const released = new Map<LockKey, LockEvent>();
     const droppedFirst = fl.borrowed;
     const inner: InnerAcquisition[] = [];
     const params = decl.parameters.map(p => (ts.isIdentifier(p.name) ? p.name.text : ''));
     const ownClass = (key: LockKey, at: ts.Node): string | undefined => {
-      const root = /^[A-Za-z_$][\w$]*/.exec(key)?.[0];
+      const root = keyRoot(key);
       return root && root !== 'this' && !params.includes(root) ? this.lockClass(key, at) : undefined;
     };
     for (const [n, events] of fl.events) {
       for (const e of events) {
-        (e.kind === 'acquire' ? acquired : released).set(e.key, e.flavor);
+        (e.kind === 'acquire' ? acquired : released).set(e.key, e);
         if (e.kind === 'acquire' && !e.transient && e.key !== UNKNOWN_LOCK && !inner.some(a => a.key === e.key)) {
           inner.push({ key: e.key, lockClass: ownClass(e.key, e.node) });
         }
@@ -635,9 +718,9 @@ export class LockModel {
         });
       }
     }
-    const acquires = [...atExit].filter(k => k !== UNKNOWN_LOCK && !fl.initial.has(k) && !droppedFirst.has(k))
-      .map(key => ({ key, flavor: acquired.get(key) ?? 'blocking' }));
-    const releases = [...released].filter(([k]) => droppedFirst.has(k) && !atExit.has(k)).map(([key, flavor]) => ({ key, flavor }));
+    const summarised = (key: LockKey, e: LockEvent | undefined): SummaryEvent => ({ key, flavor: e?.flavor ?? 'blocking', ...(e?.raw ? { raw: true } : {}) });
+    const acquires = [...atExit].filter(k => k !== UNKNOWN_LOCK && !fl.initial.has(k) && !droppedFirst.has(k)).map(k => summarised(k, acquired.get(k)));
+    const releases = [...released].filter(([k]) => droppedFirst.has(k) && !atExit.has(k)).map(([k, e]) => summarised(k, e));
     const summary = acquires.length + releases.length + inner.length > 0 ? { acquires, releases, inner, params } : null;
     this.summaries.set(decl, summary);
     return summary ?? undefined;
@@ -695,19 +778,23 @@ export class LockModel {
   }
 
   private typeName(e: ts.Expression): string | undefined {
-    const type = this.checker.getTypeAtLocation(e);
-    return builtinName(type) ?? type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
+    return typeNameOf(this.checker.getNonNullableType(this.checker.getTypeAtLocation(e)));
   }
 }
 
+function typeNameOf(type: ts.Type): string | undefined {
+  return builtinName(type) ?? type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
+}
+
 const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, LockModel>>();
+const rawCellsOf = new WeakMap<ts.Program, ReadonlySet<string>>();
 
 /** The lock model of one file of a program, made once: the lock-order pass and the rules share it. */
 export function lockModelOf(program: ts.Program, file: ts.SourceFile): LockModel {
   let byFile = models.get(program);
   if (!byFile) models.set(program, byFile = new WeakMap());
   let model = byFile.get(file);
-  if (!model) byFile.set(file, model = new LockModel(program.getTypeChecker(), () => lockRelevantNames(program)));
+  if (!model) byFile.set(file, model = new LockModel(program));
   return model;
 }
 
@@ -719,6 +806,17 @@ function applyMust(before: ReadonlySet<LockKey>, events: readonly LockEvent[]): 
   }
   return out;
 }
+
+/** The other side of an equality comparison a call's result is the operand of. */
+function comparedWith(call: ts.CallExpression): ts.Expression | undefined {
+  const p = outerParent(call);
+  if (!ts.isBinaryExpression(p) || !EQUALITY.has(p.operatorToken.kind)) return undefined;
+  return skipOuter(p.left) === call ? p.right : p.left;
+}
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
 /** Where a raw lock's take is retried: a loop's condition, or an `if` in a loop's body that leaves the loop. */
 function isRetried(cond: ts.Expression): boolean {
@@ -732,6 +830,48 @@ function isRetried(cond: ts.Expression): boolean {
 function isBreakOut(s: ts.Statement): boolean {
   if (ts.isBreakStatement(s) || ts.isReturnStatement(s)) return true;
   return ts.isBlock(s) && s.statements.length > 0 && isBreakOut(s.statements[s.statements.length - 1]);
+}
+
+/**
+ * The lock a tag on a declaration names. On a class member, a bare name that is another member of the
+ * class is that member of the same object (`@requires mutex` on a method means `this.mutex`), unless the
+ * tagged function has a parameter of that name.
+ */
+export function memberLockKey(checker: ts.TypeChecker, decl: ts.Node, lock: string): LockKey {
+  const root = keyRoot(lock);
+  if (!root || root === 'this' || hasParameter(decl, root)) return lock;
+  const owner = ts.isParameter(decl) ? decl.parent.parent : decl.parent;
+  if (!owner || !ts.isClassLike(owner)) return lock;
+  return checker.getPropertyOfType(checker.getTypeAtLocation(owner), root) ? `this.${lock}` : lock;
+}
+
+/** The name a key starts with: `cells` of `cells[0]`, `this` of `this.mutex`. */
+function keyRoot(key: LockKey): string | undefined {
+  return /^[A-Za-z_$][\w$]*/.exec(key)?.[0];
+}
+
+function hasParameter(fn: ts.Node, name: string | undefined): boolean {
+  return name !== undefined && isFunctionBoundary(fn) && !ts.isClassStaticBlockDeclaration(fn) &&
+    fn.parameters.some(p => ts.isIdentifier(p.name) && p.name.text === name);
+}
+
+/**
+ * Whether a function is (or is inside) a method of a lock or condition-variable type: a class member,
+ * or a function assigned to `Lock.prototype.unlock` / `Lock.initialize` (a constructor function's).
+ */
+function isLockClassMember(fn: FunctionLike): boolean {
+  const isLockName = (name: string): boolean => LOCK_TYPE.test(name) || CONDVAR_TYPE.test(name);
+  for (let f: ts.Node | undefined = fn; f && !ts.isSourceFile(f); f = f.parent) {
+    if (!isFunctionBoundary(f)) continue;
+    const owner = ts.isPropertyDeclaration(f.parent) ? f.parent.parent : outerParent(f);
+    if (ts.isClassLike(owner) && owner.name && isLockName(owner.name.text)) return true;
+    if (ts.isBinaryExpression(owner) && owner.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(owner.left)) {
+      let target = owner.left.expression;
+      if (ts.isPropertyAccessExpression(target) && target.name.text === 'prototype') target = target.expression;
+      if (ts.isIdentifier(target) && isLockName(target.text)) return true;
+    }
+  }
+  return false;
 }
 
 function isInThreadPackage(decl: ts.Node): boolean {

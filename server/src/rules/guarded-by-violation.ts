@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import type { Fix, Related } from '../analysis/finding';
-import { READ_SUFFIX } from '../analysis/locks';
+import { READ_SUFFIX, memberLockKey } from '../analysis/locks';
 import { MUTATING_METHODS } from '../analysis/memory-access';
 import { enclosingFunction, isFunctionBoundary, jsDocTagArguments, outerParent, skipOuter } from '../analysis/syntax';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
@@ -74,7 +74,7 @@ function tagged(facts: FileFacts, tag: string): Tagged[] {
   const consider = (decl: ts.Declaration | undefined): void => {
     if (!decl) return;
     const tagged = jsDocTagArguments(decl, tag)?.find(k => k !== '');
-    const lock = tagged && memberLock(facts, decl, tagged);
+    const lock = tagged && memberLockKey(facts.checker, decl, tagged);
     const name = (decl as ts.NamedDeclaration).name;
     const symbol = lock && name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? facts.checker.getSymbolAtLocation(name) : undefined;
     if (lock && symbol && !out.some(t => t.symbol === symbol)) out.push({ symbol, decl, lock });
@@ -99,15 +99,6 @@ function tagged(facts: FileFacts, tag: string): Tagged[] {
     }
   }
   return out;
-}
-
-/** On a class member, a lock named as another member of the class is that member of the same object (`this.L`). */
-function memberLock(facts: FileFacts, decl: ts.Declaration, lock: string): string {
-  const owner = ts.isParameter(decl) ? decl.parent.parent : decl.parent;
-  const root = /^[A-Za-z_$][\w$]*/.exec(lock)?.[0];
-  if (!root || root === 'this' || !owner || !ts.isClassLike(owner)) return lock;
-  const type = facts.checker.getTypeAtLocation(owner);
-  return facts.checker.getPropertyOfType(type, root) ? `this.${lock}` : lock;
 }
 
 /** The tag's lock for an access: a member's own lock is `this.L` of the object accessed (`bank.L` for `bank.x`). */

@@ -1,8 +1,9 @@
 import { ts } from '../analysis/ts';
-import type { CfgNode } from '../analysis/cfg';
+import { CfgNode, everyPathPasses } from '../analysis/cfg';
 import type { Related } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks';
+import { isInside } from '../analysis/syntax';
 import { Rule } from './rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 import { releaseInFinallyFix } from './support/release-in-finally';
@@ -19,6 +20,7 @@ export const lockNotReleased: Rule = {
     for (const copies of byNode(lockEvents(facts, 'acquire'))) {
       // Taking back a lock the caller holds (after a condition wait, or a `@requires` function's drop) hands it back.
       if (copies.some(c => c.fl.borrowed.has(c.event.key) || c.fl.initial.has(c.event.key))) continue;
+      if (isHeldAcrossCalls(facts, copies[0].fl, copies[0].event)) continue;
       const escape = copies.map(c => escapeOf(facts, c.fl, c.n, c.event)).find(e => e !== undefined);
       if (!escape) continue;
       const { event } = copies[0];
@@ -34,6 +36,23 @@ export const lockNotReleased: Rule = {
     }
   },
 };
+
+/**
+ * A lock of the object's own (`this.lock`) that this method releases on no way it completes (only, maybe,
+ * on the way to a `throw`, undoing a failed start) and that another function of its class releases:
+ * held across calls, taken in `start()` and released in `finish()` or `close()`. A method that releases
+ * it on some normal path and not on another is a critical section with a missing release: still judged.
+ */
+function isHeldAcrossCalls(facts: FileFacts, fl: FunctionLocks, event: LockEvent): boolean {
+  if (!event.key.startsWith('this.')) return false;
+  let cls: ts.Node | undefined = fl.fn.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls) return false;
+  const releasesIt = (f: FunctionLocks, n: CfgNode): boolean => (f.events.get(n) ?? []).some(e => e.kind === 'release' && e.key === event.key);
+  if (fl.cfg.nodes.some(n => releasesIt(fl, n) && !everyPathPasses(fl.cfg, n, m => m.throwOf !== undefined))) return false;
+  const owner = cls;
+  return facts.locks.functionsWithLocks(facts.file).some(other => other !== fl && isInside(other.fn, owner) && other.cfg.nodes.some(n => releasesIt(other, n)));
+}
 
 interface Escape {
   how: string;

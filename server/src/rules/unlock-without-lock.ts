@@ -1,7 +1,8 @@
+import { ts } from '../analysis/ts';
 import { Rule } from './rule';
 import type { Related } from '../analysis/finding';
 import { READ_SUFFIX } from '../analysis/locks';
-import { byNode, lockEvents, lockName, spanOf } from './support/locks';
+import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 
 export const unlockWithoutLock: Rule = {
   meta: {
@@ -12,6 +13,7 @@ export const unlockWithoutLock: Rule = {
   },
   check(ctx) {
     const { facts } = ctx;
+    const reported = new Set<ts.Node>();
     for (const copies of byNode(lockEvents(facts, 'release'))) {
       const { event } = copies[0];
       // Shared and counting locks may be held more than once: a set of held locks cannot count them.
@@ -26,14 +28,23 @@ export const unlockWithoutLock: Rule = {
         return touched && !fl.initial.has(event.key);
       });
       if (!bad) continue;
+      // Reported at the release as written: for a call of an ordinary function that releases inside, the
+      // release in its body (when in this file), which this call reaches with the lock not held.
+      const inside = event.implicit && ts.isCallExpression(event.node) ? facts.locks.releaseInside(event.node, event.key) : undefined;
+      if (event.implicit && inside?.node.getSourceFile() !== facts.file) continue;
+      const at = inside?.node ?? event.node;
+      if (reported.has(at)) continue;
+      reported.add(at);
       const name = lockName(event);
       const related: Related[] = facts.locks.lastEvents(bad.fl, bad.n, pos, event.key).map(e => ({
         span: spanOf(e.node),
         message: e.kind === 'acquire' ? `'${name}' is taken here, but not on every path` : `'${name}' is already released here`,
       }));
+      if (inside) related.push({ span: spanOf(event.node), message: `this call reaches the release without holding '${name}'` });
+      const reaching = inside ? `the call at line ${lineOf(event.node)} reaches it without holding '${name}'` : 'some path reaching this line does not hold it';
       ctx.report({
-        at: event.node,
-        message: `'${name}' is released here although some path reaching this line does not hold it: the release frees a lock ` +
+        at,
+        message: `'${lockName(inside ?? event)}' is released here although ${reaching}: the release frees a lock ` +
           'another thread holds (or releases it twice), and the data it guards races.',
         related,
       });

@@ -324,13 +324,13 @@ export class LockModel {
   }
 
   /**
-   * Whether an expression is a lock object: its type is a `*Mutex` / `*Lock` / `*Semaphore` (or that or
-   * nothing, `m?.unlock()`) whose release, if it has one (async-mutex's `acquire()` hands out a release
-   * function), does not wait. A release never waits for anyone: one that returns a promise does I/O (a
-   * lock file, a lease on a server), which is no lock of memory or of this thread's tasks.
+   * Whether an expression is a lock object: its type is a `*Mutex` / `*Lock` / `*Semaphore` whose release,
+   * if it has one (async-mutex's `acquire()` hands out a release function), does not wait. A release never
+   * waits for anyone: one that returns a promise does I/O (a lock file, a lease on a server), which is no
+   * lock of memory or of this thread's tasks.
    */
   isLock(e: ts.Expression): boolean {
-    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(e));
+    const type = this.checker.getTypeAtLocation(e);
     if (!LOCK_TYPE.test(typeNameOf(type) ?? '')) return false;
     const releases = Object.entries(LOCK_METHODS).filter(([, m]) => m.kind === 'release')
       .map(([name]) => this.checker.getPropertyOfType(type, name)).filter(p => p !== undefined);
@@ -619,7 +619,7 @@ export class LockModel {
 
   /** A lock given to a condition variable: in-thread when its class is, else blocking. */
   private typedFlavorOf(lock: ts.Expression): LockFlavor {
-    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(lock));
+    const type = this.checker.getTypeAtLocation(lock);
     const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
     return decl && isInThreadPackage(decl) ? 'in-thread' : 'blocking';
   }
@@ -660,7 +660,7 @@ export class LockModel {
    */
   private typedLockCall(callee: ts.PropertyAccessExpression, call: ts.CallExpression): 'blocking' | 'in-thread' | 'unknown' {
     if (!this.isLock(callee.expression)) return 'unknown';
-    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(callee.expression));
+    const type = this.checker.getTypeAtLocation(callee.expression);
     const decl = (type.getSymbol() ?? type.aliasSymbol)?.declarations?.[0];
     if (decl && isInThreadPackage(decl)) return 'in-thread';
     if (!isPromiseLike(this.checker.getTypeAtLocation(call), this.checker)) return 'blocking';
@@ -778,7 +778,7 @@ export class LockModel {
   }
 
   private typeName(e: ts.Expression): string | undefined {
-    return typeNameOf(this.checker.getNonNullableType(this.checker.getTypeAtLocation(e)));
+    return typeNameOf(this.checker.getTypeAtLocation(e));
   }
 }
 

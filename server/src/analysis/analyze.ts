@@ -16,7 +16,7 @@ import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
-import { headerComments } from './generated';
+import { flowOf } from './flow';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -110,14 +110,12 @@ export function analyzeFile(
  * walk over a complete tree, the one the same text gets in a `.ts` file, so the file is analysed.
  */
 const TYPES_IN_JAVASCRIPT = new Set([8002, 8003, 8004, 8005, 8006, 8008, 8009, 8010, 8011, 8012, 8013, 8016, 8017, 8037]);
-/** Flow's pragma, which Flow reads only in the comments before the first statement. */
-const FLOW_PRAGMA = /@(?:no)?flow\b/;
 
 /**
  * A file that is not text, or does not parse, gets one finding and no analysis (recovered trees
- * mislead). Flow syntax TypeScript has no reading for (`{| |}`, `opaque type`, `import typeof`,
- * `(x: T)` casts, variance sigils) derails its parser for the rest of the declaration or beyond, so
- * such a file is not analysed either, and the finding says why.
+ * mislead). A Flow file TypeScript cannot parse is read with its types blanked out (see flow.ts);
+ * when Flow's own parser could not read it either, its complaint is the one reported: TypeScript's
+ * first may be about valid Flow syntax before the real mistake.
  */
 function parseProblem(file: ts.SourceFile, program: ts.Program): Finding | undefined {
   const nul = file.text.indexOf('\0');
@@ -126,12 +124,14 @@ function parseProblem(file: ts.SourceFile, program: ts.Program): Finding | undef
   }
   const diag = program.getSyntacticDiagnostics(file).find(d => !TYPES_IN_JAVASCRIPT.has(d.code));
   if (!diag) return undefined;
+  const flow = flowOf(file);
+  if (flow?.error) return parseError(file, flow.error.start, flow.error.start, `Parsing error: ${flow.error.message}. The file was not analysed.`);
   const start = diag.start ?? 0;
-  const flow = FLOW_PRAGMA.test(headerComments(file.text))
-    ? ' This looks like Flow (`@flow`): TypeScript reads its type annotations, not this syntax.'
+  const flowNote = flow
+    ? ' This is Flow (`@flow`) that TypeScript cannot read even with its types removed.'
     : '';
   const text = ts.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
-  return parseError(file, start, start + (diag.length ?? 0), `Parsing error: ${text}.${flow} The file was not analysed.`);
+  return parseError(file, start, start + (diag.length ?? 0), `Parsing error: ${text}.${flowNote} The file was not analysed.`);
 }
 
 function parseError(file: ts.SourceFile, start: number, end: number, message: string): Finding {

@@ -5,6 +5,7 @@ import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, analyzeFile } from './analyze';
 import { collectFiles } from './files';
+import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
 import { DiskModuleFiles } from './module-files';
 import type { Finding } from './finding';
@@ -41,7 +42,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   const texts = new Map<string, string>();
   const internalErrors = [...run.internalErrors];
   for (const { file, sourceFile, program, analysis } of run.analysed) {
-    texts.set(file, sourceFile.text);
+    texts.set(file, originalText(sourceFile));
     findings.push(...analysis.findings);
     internalErrors.push(...analysis.errors);
     // Related locations and fix edits may point into files that were not checked (a type's module):
@@ -50,7 +51,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
       for (const span of [...f.related.map(r => r.span), ...f.fixes.flatMap(x => x.edits)]) {
         if (!texts.has(span.file)) {
           const other = program.getSourceFile(span.file);
-          if (other) texts.set(span.file, other.text);
+          if (other) texts.set(span.file, originalText(other));
         }
       }
     }

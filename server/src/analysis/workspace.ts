@@ -6,7 +6,8 @@
  * `@types/node`. A broken config is a problem to report, and its files fall back to a loose project.
  * Only the files asked for are added; their imports are resolved by the compiler as usual.
  * A file too deeply nested to parse or bind safely is replaced in its project by an empty stand-in
- * (see budget.ts), whether it was added or only imported.
+ * (see budget.ts), whether it was added or only imported. A Flow file TypeScript cannot parse enters
+ * with its types blanked out (see flow.ts), added or imported alike.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { type StandardizedFilePath, errors } from '@ts-morph/common';
 import { FileSystemHost, Project } from 'ts-morph';
 import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithinBudget } from './budget';
 import { isSourceFile } from './files';
+import { type FlowFile, isUnparsedFlow, markFlow, readFlow } from './flow';
 import { withoutBom } from './positions';
 import { ts } from './ts';
 
@@ -55,6 +57,8 @@ export class Workspace {
   private readonly refused = new Map<string, { text: string; why: string }>();
   /** Files being created from a text we hold: the disk must not be read (and parsed) for them first. */
   private readonly creating = new Set<string>();
+  /** Flow files TypeScript could not parse as they are, and the text their project holds instead. */
+  private readonly flow = new Map<string, FlowFile>();
 
   /** Adds a file to the project that owns it. */
   add(file: string): void {
@@ -91,6 +95,7 @@ export class Workspace {
     if (root && existing) root.project.removeSourceFile(existing);
     this.rootOfFile.delete(file);
     this.refused.delete(file);
+    this.flow.delete(file);
   }
 
   /** Whether the file has been added (or set) already. */
@@ -106,6 +111,11 @@ export class Workspace {
     const sourceFile = program.getSourceFile(file);
     const refused = this.refused.get(file);
     if (sourceFile && refused) markRefused(sourceFile, refused.why);
+    // Every Flow file of the program, not only this one: a finding's related spans and fixes may be in another.
+    for (const [name, flow] of this.flow) {
+      const tree = program.getSourceFile(name);
+      if (tree) markFlow(tree, flow);
+    }
     return sourceFile && { sourceFile, program };
   }
 
@@ -118,13 +128,18 @@ export class Workspace {
     const body = withoutBom(text);
     const refused = this.refused.get(file);
     const existing = root.project.getSourceFile(file);
-    if (refused ? refused.text === body : existing?.getFullText() === body) return;
+    if (refused ? refused.text === body : this.ownText(file, existing?.getFullText()) === body) return;
     let why: string | undefined;
+    let flow: FlowFile | undefined;
     // ts-morph's overwrite of a file it has not loaded reads and parses the disk's copy, then parses
     // this text: hidden from it, the file is parsed once.
     if (!existing) this.creating.add(file);
     try {
-      const created = root.project.createSourceFile(file, body, { overwrite: true }).compilerNode;
+      let created = root.project.createSourceFile(file, body, { overwrite: true }).compilerNode;
+      if (isUnparsedFlow(created)) {
+        flow = readFlow(body);
+        if (flow.text !== body) created = root.project.createSourceFile(file, flow.text, { overwrite: true }).compilerNode;
+      }
       detectModule(created, root.project.getCompilerOptions());
       why = depthRefusal(created);
     } catch (e) {
@@ -136,14 +151,23 @@ export class Workspace {
     if (why) {
       root.project.createSourceFile(file, '', { overwrite: true });
       this.refused.set(file, { text: body, why });
+      this.flow.delete(file);
     } else {
       this.refused.delete(file);
+      if (flow) this.flow.set(file, flow);
+      else this.flow.delete(file);
     }
+  }
+
+  /** The file's own text for the text a project holds of it (a Flow file's, with its types blanked out). */
+  private ownText(file: string, held: string | undefined): string | undefined {
+    const flow = this.flow.get(file);
+    return flow && held === flow.text ? flow.original : held;
   }
 
   /** A new project, reading through `guardedDisk` so that a file only imported is refused like an added one. */
   private project(compilerOptions: ts.CompilerOptions, skipAddingFilesFromTsConfig?: boolean): Project {
-    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused, this.creating) });
+    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused, this.flow, this.creating) });
   }
 
   private rootFor(file: string): Root {
@@ -189,19 +213,29 @@ export class Workspace {
 
 /**
  * The disk as ts-morph reads it, except that a source file the compiler could not get through
- * reads as empty (and is recorded in `refused`). Files the workspace adds are read by `put`, which
+ * reads as empty (and is recorded in `refused`), and a Flow file it cannot parse reads with its types
+ * blanked out (recorded in `flows`). Files the workspace adds are read by `put`, which
  * checks the tree it parses anyway (and hides them from ts-morph meanwhile, see `creating`); only files
  * ts-morph loads on its own (imports) are parsed twice.
  */
-function guardedDisk(refused: Map<string, { text: string; why: string }>, hidden: ReadonlySet<string>): FileSystemHost {
+function guardedDisk(
+  refused: Map<string, { text: string; why: string }>, flows: Map<string, FlowFile>, hidden: ReadonlySet<string>,
+): FileSystemHost {
   const disk = new Project().getFileSystem();
   const readFileSync = (file: string, encoding?: string): string => {
     if (hidden.has(file)) throw new errors.FileNotFoundError(file as StandardizedFilePath);
-    const text = disk.readFileSync(file, encoding);
-    if (!isSourceFile(file)) return text;
-    const why = parseWithinBudget(file, text).refusal;
-    if (!why) return text;
-    refused.set(file, { text: withoutBom(text), why });
+    const read = disk.readFileSync(file, encoding);
+    if (!isSourceFile(file)) return read;
+    let text = read;
+    let parsed = parseWithinBudget(file, text);
+    if (parsed.sourceFile && isUnparsedFlow(parsed.sourceFile)) {
+      const flow = readFlow(withoutBom(read));
+      flows.set(file, flow);
+      text = flow.text;
+      parsed = parseWithinBudget(file, text);
+    }
+    if (!parsed.refusal) return text;
+    refused.set(file, { text: withoutBom(read), why: parsed.refusal });
     return '';
   };
   return new Proxy(disk, {

@@ -31,7 +31,7 @@ import {
 } from './syntax';
 import { builtinName, isPromiseLike } from './types';
 import {
-  CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE,
+  CONDVAR_TYPE, CONDVAR_WAITS, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCKISH_FUNCTION, LOCK_METHODS, LOCK_TYPE, lockMethodOf,
   RUN_EXCLUSIVE, SEMAPHORE_TYPE, TRY_METHODS, WITH_LOCK, WITH_READ_LOCK,
 } from './lock-vocabulary';
 import { lockRelevantNames, lockTouchingFunctions, rawTakeCandidates } from './lock-relevance';
@@ -324,18 +324,43 @@ export class LockModel {
   }
 
   /**
-   * Whether an expression is a lock object: its type is a `*Mutex` / `*Lock` / `*Semaphore` whose release,
-   * if it has one (async-mutex's `acquire()` hands out a release function), does not wait. A release never
-   * waits for anyone: one that returns a promise does I/O (a lock file, a lease on a server), which is no
-   * lock of memory or of this thread's tasks.
+   * Whether an expression is a lock object: its type is a `*Mutex` / `*Lock` / `*Semaphore` with a lock
+   * method, whose release, if it has one (async-mutex's `acquire()` hands out a release function), does
+   * not wait. The name alone is not enough: the DOM's Web Locks `Lock` has no method at all. A release
+   * never waits for anyone: one that returns a promise does I/O (a lock file, a lease on a server), which
+   * is no lock of memory or of this thread's tasks.
    */
   isLock(e: ts.Expression): boolean {
     const type = this.checker.getTypeAtLocation(e);
     if (!LOCK_TYPE.test(typeNameOf(type) ?? '')) return false;
-    const releases = Object.entries(LOCK_METHODS).filter(([, m]) => m.kind === 'release')
-      .map(([name]) => this.checker.getPropertyOfType(type, name)).filter(p => p !== undefined);
+    const methods = type.getProperties().filter(p => lockMethodOf(p.getName()) !== undefined || TRY_METHODS[p.getName()] !== undefined);
+    if (methods.length === 0) return false;
+    const releases = methods.filter(p => lockMethodOf(p.getName())?.kind === 'release');
     return releases.every(p => !this.checker.getTypeOfSymbolAtLocation(p, e).getCallSignatures()
       .some(sig => isPromiseLike(sig.getReturnType(), this.checker)));
+  }
+
+  /**
+   * Whether a lock the model cannot see may be held at `node`: before it, its function takes something
+   * by a lock's name (`lock()`, `asyncLock()`, `acquire()`) on an object whose type does not say what it
+   * is (`any`, or a type without that method: a lock class of another script). Unknown is silence.
+   */
+  mayHoldUnseenLock(node: ts.Node): boolean {
+    let found = false;
+    const visit = (x: ts.Node): void => {
+      if (found || x.pos >= node.pos) return;
+      if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.end <= node.getStart()) {
+        const name = x.expression.name.text;
+        if ((lockMethodOf(name)?.kind === 'acquire' || TRY_METHODS[name] !== undefined) && !this.isLock(x.expression.expression)) {
+          const type = this.checker.getTypeAtLocation(x.expression.expression);
+          found = (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0 || type.getProperty(name) === undefined;
+        }
+      }
+    };
+    const scope = enclosingFunction(node);
+    const body = ts.isSourceFile(scope) ? scope : scope.body;
+    if (body) forEachInFunction(body, visit);
+    return found;
   }
 
   /** Whether `call` takes the lock `key`. */
@@ -569,7 +594,7 @@ export class LockModel {
     const callee = skipOuter(call.expression);
     const name = calleeName(call);
     if (!name) return [];
-    const method = LOCK_METHODS[name.replace(/Async$/, '')];
+    const method = lockMethodOf(name);
     if (ts.isPropertyAccessExpression(callee) && method) {
       const typed = this.typedLockCall(callee, call);
       if (typed !== 'unknown') {
@@ -586,7 +611,7 @@ export class LockModel {
       }
     }
     if (ts.isPropertyAccessExpression(callee) && CONDVAR_WAITS.has(name) && CONDVAR_TYPE.test(this.typeName(callee.expression) ?? '')) {
-      const lock = call.arguments.find(a => this.isLock(a));
+      const lock = call.arguments.find(a => this.isLock(a)) ?? this.lockGivenAtConstruction(callee.expression);
       if (lock) {
         const key = this.lockKeyOf(lock);
         const flavor = this.typedFlavorOf(lock);
@@ -615,6 +640,16 @@ export class LockModel {
       return [{ kind, key: UNKNOWN_LOCK, node: call, flavor: 'unknown' }];
     }
     return [];
+  }
+
+  /**
+   * The lock a condition variable was made with (`const cond = new Cond(lock)`), for a `cond.wait()` that
+   * names none: the wait drops and takes back that lock.
+   */
+  private lockGivenAtConstruction(condvar: ts.Expression): ts.Expression | undefined {
+    const decl = this.checker.getSymbolAtLocation(condvar)?.valueDeclaration;
+    const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(decl.initializer) : undefined;
+    return init && ts.isNewExpression(init) ? init.arguments?.find(a => this.isLock(a)) : undefined;
   }
 
   /** A lock given to a condition variable: in-thread when its class is, else blocking. */

@@ -32,6 +32,7 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   // A read lock lets other readers in but no writer: it protects reads, not writes.
   const held = [...facts.locks.heldAt(access.node)];
   if (held.some(key => access.kind === 'read' || !key.endsWith(READ_SUFFIX))) return undefined;
+  if (facts.locks.mayHoldUnseenLock(access.node)) return undefined;
   return { access, provenance, viewType };
 }
 

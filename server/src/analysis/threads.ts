@@ -63,7 +63,8 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
 
 /**
  * Local names bound to `worker_threads` exports (`import { workerData as wd }`,
- * `const { parentPort } = require('node:worker_threads')`) and names of the module namespace itself.
+ * `const { parentPort } = require('node:worker_threads')`, or destructured from the module required
+ * before) and names of the module namespace itself.
  */
 export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string, string>; namespaces: Set<string> } {
   const names = new Map<string, string>();
@@ -84,7 +85,10 @@ export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string,
       }
     } else if (ts.isVariableStatement(stmt)) {
       for (const d of stmt.declarationList.declarations) {
-        if (!isWorkerThreadsRequire(d.initializer)) continue;
+        // `const { isMainThread } = threads`, where `threads` is the module required above, binds the same names.
+        const init = d.initializer && skipOuter(d.initializer);
+        const aliased = !!init && ts.isIdentifier(init) && namespaces.has(init.text);
+        if (!aliased && !isWorkerThreadsRequire(d.initializer)) continue;
         if (ts.isIdentifier(d.name)) namespaces.add(d.name.text);
         else if (ts.isObjectBindingPattern(d.name)) {
           for (const el of d.name.elements) {

@@ -10,9 +10,15 @@ import { generatedReason } from '../../server/src/analysis/generated';
 const BUMP = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
 
 /** A reformatted bundle: minified names, one statement a line, as partytown's vendored scripts are. */
+/** A minifier's names: `a`…`z`, then `aa`, `ab`…, as many different ones as the code has bindings. */
+const mangledName = (k: number): string => (k < 26 ? '' : String.fromCharCode(97 + Math.floor(k / 26) - 1)) + String.fromCharCode(97 + (k % 26));
+
 function mangled(statements: number): string {
   const lines = ['!(function (e, t) {'];
-  for (let i = 0; i < statements; i++) lines.push(`  var n${i % 9} = e(t, ${i}), r = n${i % 9} && t.o(e, r);`);
+  for (let i = 0; i < statements; i++) {
+    const [x, y] = [mangledName(i % 80), mangledName((i + 7) % 80)];
+    lines.push(`  var ${x} = e(t, ${i}), ${y} = ${x} && t.o(e, ${y});`);
+  }
   lines.push('})(window, {});');
   return lines.join('\n');
 }
@@ -51,6 +57,8 @@ describe('generated and minified files', () => {
       'a long data string': `const src = 'data:text/javascript;base64,${'QUJD'.repeat(5000)}';\nexport const w = new Worker(src);\n`,
       'a long template literal': `const re = /["']/g;\nconst t = \`${'x'.repeat(3000)}\${re.source}${'y'.repeat(3000)}\`;\nexport { t };\n`,
       'short names, but too few to judge': mangled(20),
+      // Many names, nearly all short, but the same few again and again: not a minifier's.
+      'a few short names reused': Array.from({ length: 400 }, (_, i) => `export function f${i % 10}x(n: number): number { a[0]++; return n + ${i}; }`).join('\n'),
       'Emscripten\'s name in a hand-written file': '// Calls into the Emscripten Module\nexport const call = (Module, f) => Module.ccall(f);\n',
     };
     for (const [name, text] of Object.entries(handWritten)) {

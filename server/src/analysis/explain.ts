@@ -7,7 +7,7 @@ import { ts } from './ts';
 import type { Span } from './finding';
 import type { FileFacts } from './file-facts';
 import type { JoinStatus } from './joins';
-import { OriginKind, originKind } from './provenance';
+import { OriginKind, originKind, sharesRoot } from './provenance';
 import { SpawnSite, spawnSites } from './spawns';
 import type { ModuleFiles } from './module-files';
 import { outerParent, skipOuter } from './syntax';
@@ -153,8 +153,7 @@ function sharedMemoryFacts(facts: FileFacts, id: ts.Identifier): SharedMemoryFac
   if (ts.isPropertyAccessExpression(parent) && parent.name === id) return undefined;
   const prov = facts.provenance.of(id);
   if (prov.state !== 'shared') return undefined;
-  const roots = prov.roots;
-  const sameMemory = (target: ts.Expression): boolean => [...facts.provenance.of(target).roots].some(r => roots.has(r));
+  const sameMemory = (target: ts.Expression): boolean => sharesRoot(facts.provenance.of(target), prov);
   const uses: MemoryUse[] = [];
   for (const access of facts.accesses) {
     if (!sameMemory(access.target)) continue;
@@ -174,7 +173,7 @@ function sharedMemoryFacts(facts: FileFacts, id: ts.Identifier): SharedMemoryFac
   return {
     kind: 'shared-memory',
     name: id.text,
-    origins: [...roots].map(r => ({ span: spanOf(r), kind: originKind(r) })),
+    origins: [...prov.roots].map(r => ({ span: spanOf(r), kind: originKind(r) })),
     uses,
     spawners: facts.role.module === 'worker' ? facts.spawners : [],
   };

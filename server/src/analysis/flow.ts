@@ -9,6 +9,7 @@
  * loaded on the first such file, not before.
  */
 import { headerComments } from './generated';
+import { offsetOf } from './positions';
 import type { ts } from './ts';
 
 /** Flow's pragma, which Flow reads only in the comments before the first statement. */
@@ -93,12 +94,7 @@ function codeAfter(text: string, from: number): number {
 function flowError(text: string, e: unknown): FlowFile['error'] {
   const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\(\d+:\d+\)$/, '').replace(/\.$/, '');
   const loc = (e as { loc?: { line?: number; column?: number } }).loc;
-  let start = 0;
-  if (loc?.line !== undefined && loc.line >= 1) {
-    const lines = text.split(/(?<=\r\n|[\n\r\u2028\u2029])/);
-    const before = lines.slice(0, loc.line - 1).join('');
-    start = Math.min(before.length + Math.min(loc.column ?? 0, (lines[loc.line - 1] ?? '').length), text.length);
-  }
+  const start = loc?.line !== undefined && loc.line >= 1 ? offsetOf(text, { line: loc.line - 1, column: loc.column ?? 0 }) : 0;
   return { message, start };
 }
 

@@ -28,6 +28,12 @@ export interface Provenance {
   readonly view?: string;
 }
 
+/** Whether two values come from a common root: they may be views of the same memory. */
+export function sharesRoot(a: Provenance, b: Provenance): boolean {
+  for (const root of a.roots) if (b.roots.has(root)) return true;
+  return false;
+}
+
 const UNKNOWN: Provenance = { state: 'unknown', roots: new Set() };
 const UNSHARED: Provenance = { state: 'unshared', roots: new Set() };
 const MAX_DEPTH = 12;

@@ -10,7 +10,7 @@
 import { ts } from './ts';
 import { everyPathPasses, mustForward } from './cfg';
 import type { FileFacts } from './file-facts';
-import { Provenance, functionSymbol, isAllocationRoot } from './provenance';
+import { Provenance, functionSymbol, isAllocationRoot, sharesRoot } from './provenance';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
 
 const PUBLISHING_ATOMICS = new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange', 'notify']);
@@ -161,7 +161,7 @@ export class SharingAnalysis {
 
   private sameMemory(expr: ts.Expression, prov: Provenance): boolean {
     const other = this.facts.provenance.of(expr);
-    return other.state === 'shared' && [...other.roots].some(r => prov.roots.has(r));
+    return other.state === 'shared' && sharesRoot(other, prov);
   }
 
   /** The body of the function or method of this program a call runs, when the callee names one. */

@@ -4,6 +4,7 @@ import type { MemoryAccess } from '../analysis/memory-access';
 import { skipOuter } from '../analysis/syntax';
 import type { LockKey } from '../analysis/locks';
 import { builtinName } from '../analysis/types';
+import { sharesRoot } from '../analysis/provenance';
 import { Rule } from './rule';
 import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
 import { atomicRewrite } from './support/atomic-rewrite';
@@ -72,11 +73,11 @@ function onlyUpdate(facts: FileFacts, stmt: ts.Statement | ts.Expression, writes
  */
 function isLockProtocol(facts: FileFacts, update: MemoryAccess, key: LockKey, region: SimpleRegion): boolean {
   if (isDeclaredGuarded(facts, update.target)) return true;
-  const roots = facts.provenance.of(update.target).roots;
+  const memory = facts.provenance.of(update.target);
   const start = region.acquire.getStart();
   const end = region.last.end;
   return facts.accesses.some(a => (a.node.getStart() < start || a.node.end > end) && facts.locks.heldAt(a.node).has(key) &&
-    [...facts.provenance.of(a.target).roots].some(r => roots.has(r)));
+    sharesRoot(facts.provenance.of(a.target), memory));
 }
 
 /**

@@ -2,13 +2,15 @@
  * What becomes of message ports (value-flow.ts follows each one). For the channels a file opens
  * (`new MessageChannel()`, of `worker_threads` or the global), each end's `'message'` listeners (which
  * keep a Node process alive), and whether the end is closed (closing either end closes both), unref'd,
- * or goes where we do not follow: transferred to another thread, returned, stored, passed on. And, on
+ * or goes where we do not follow: transferred to another thread, returned, stored, passed to code we
+ * cannot read. A port passed to a function of this file stays in this thread, and that function's uses
+ * of its parameter are the port's (followed through nested calls). And, on
  * any port, `addEventListener('message', …)` registrations that nothing starts (`port.start()`, or
  * setting `onmessage`, which starts the port).
  */
 import { ts } from './ts';
 import type { FileFacts } from './file-facts';
-import { outerParent, propertyName, skipOuter } from './syntax';
+import { enclosingFunction, isAsyncFunction, outerParent, propertyName, skipOuter } from './syntax';
 import { builtinName, declarationOrigin } from './types';
 import { followValue, isAssigned } from './value-flow';
 
@@ -17,11 +19,17 @@ export interface PortEnd {
   text?: string;
   /** Expressions that stand for this port. */
   uses: readonly ts.Expression[];
-  /** Registrations of a `'message'` listener that keeps the port alive: the `port.on` / `port.addEventListener` callee, or the `port.onmessage` target. */
-  listeners: readonly ts.PropertyAccessExpression[];
+  /**
+   * Registrations of a `'message'` listener that keeps the port alive: the `port.on` / `port.addEventListener`
+   * callee, the `port.onmessage` target, or the call that hands the port to a function of this file that registers one.
+   */
+  listeners: readonly ts.Node[];
   closed?: ts.Node;
   unref?: ts.Node;
-  /** Where it goes out of our sight: transferred, returned, stored, passed on. */
+  /**
+   * Where it goes out of our sight: transferred, returned, stored, passed to code we cannot read. Passed to a
+   * function of this file, it stays in this thread: what that function does with it counts, at the call.
+   */
   escapes?: ts.Node;
 }
 
@@ -87,8 +95,19 @@ function destructure(pattern: ts.ObjectBindingPattern, starts: [PortStart, PortS
 }
 
 function portEnd(facts: FileFacts, start: PortStart): PortEnd {
+  const text = start.names[0]?.text ?? start.expressions[0]?.getText();
+  return { text, ...portFate(facts, start, new Set()) };
+}
+
+type PortFate = Omit<PortEnd, 'text'>;
+
+/** Nested calls of this file's functions followed before the port counts as handed off. */
+const MAX_CALL_DEPTH = 8;
+
+function portFate(facts: FileFacts, start: { names?: readonly ts.Identifier[]; expressions?: readonly ts.Expression[] }, within: Set<ts.ParameterDeclaration>): PortFate {
   const flow = followValue(facts.refs, start, { chaining: CHAINING });
-  const listeners: ts.PropertyAccessExpression[] = [];
+  const uses = [...flow.uses];
+  const listeners: ts.Node[] = [];
   let closed: ts.Node | undefined;
   let unref: ts.Node | undefined;
   let escapes: ts.Node | undefined;
@@ -100,9 +119,51 @@ function portEnd(facts: FileFacts, start: PortStart): PortEnd {
     else if (call && name === 'unref') unref ??= call;
     else if (call && !NEUTRAL_METHODS.has(name) && !KEEPING_LISTENERS.has(name)) escapes ??= call;
   }
-  escapes ??= flow.args[0]?.call ?? flow.escapes[0];
-  const text = start.names[0]?.text ?? start.expressions[0]?.getText();
-  return { text, uses: flow.uses, listeners, closed, unref, escapes };
+  for (const { call, index } of flow.args) {
+    const param = ownParameter(facts, call, index);
+    if (!param || within.size >= MAX_CALL_DEPTH) {
+      escapes ??= call;
+      continue;
+    }
+    if (within.has(param)) continue; // a recursive call: the same parameter, already being followed
+    within.add(param);
+    const inner = portFate(facts, { names: [param.name as ts.Identifier] }, within);
+    within.delete(param);
+    // What the callee does, it does during this call: each of its acts is this call, seen from here.
+    if (inner.listeners.length > 0) listeners.push(call);
+    if (inner.closed) closed ??= call;
+    if (inner.unref) unref ??= call;
+    if (inner.escapes) escapes ??= call;
+    uses.push(call, ...inner.uses.filter(u => !runsDuringCall(u, param.parent)));
+  }
+  escapes ??= flow.escapes[0];
+  return { uses, listeners, closed, unref, escapes };
+}
+
+/**
+ * The parameter that receives argument `index` of a call of a function (or of a class's constructor) of
+ * this file with a body: the port stays in this thread, and that function's uses of it are the port's.
+ * Undefined for what we cannot read (a library's or another module's function, a method of an interface,
+ * `postMessage`), for a rest or destructured parameter, or a constructor's parameter property: the port
+ * may go anywhere from there.
+ */
+function ownParameter(facts: FileFacts, call: ts.CallExpression | ts.NewExpression, index: number): ts.ParameterDeclaration | undefined {
+  const callee = skipOuter(call.expression);
+  const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  let symbol = id && facts.checker.getSymbolAtLocation(id);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = facts.checker.getAliasedSymbol(symbol);
+  let decl: ts.Node | undefined = symbol?.valueDeclaration;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer) decl = skipOuter(decl.initializer);
+  if (decl && ts.isClassDeclaration(decl) && ts.isNewExpression(call)) decl = decl.members.find(ts.isConstructorDeclaration);
+  if (!decl || decl.getSourceFile() !== facts.file || !ts.isFunctionLike(decl) || !('body' in decl) || !decl.body) return undefined;
+  const param = decl.parameters[index];
+  if (!param || param.dotDotDotToken || !ts.isIdentifier(param.name) || ts.isParameterPropertyDeclaration(param, param.parent)) return undefined;
+  return param;
+}
+
+/** A use in the callee's own body, not in a function it makes, happens before a synchronous callee returns. */
+function runsDuringCall(use: ts.Node, callee: ts.SignatureDeclaration): boolean {
+  return enclosingFunction(use) === callee && !isAsyncFunction(callee);
 }
 
 /** Whether `MessageChannel` here is the platform's (Node's or the DOM's), not a class of the program's own. */

@@ -88,7 +88,9 @@ export class CrossThreadValues implements ExternalValues {
     const shared = sent.filter(p => p.state === 'shared');
     // One view kind from every spawner: the receiving code can be judged as that view.
     const view = views.size === 1 ? [...views][0] : undefined;
-    if (shared.length > 0) return { state: 'shared', roots: new Set(shared.flatMap(p => [...p.roots])), ...(view ? { view } : {}) };
+    // The place it arrives is a root too: memory another thread made and sent is never this thread's fresh buffer
+    // (in a module that spawns itself, the allocation is in this very file, on its other side).
+    if (shared.length > 0) return { state: 'shared', roots: new Set([...shared.flatMap(p => [...p.roots]), e]), ...(view ? { view } : {}) };
     return sent.length > 0 && sent.every(p => p.state === 'unshared') ? { state: 'unshared', roots: new Set() } : undefined;
   }
 

@@ -126,7 +126,7 @@ export class FileFacts {
   }
 
   threadAt(node: ts.Node): Thread {
-    return threadAt(node, this.role, this.checker);
+    return threadAt(node, this.role, this.checker, this.refs);
   }
 
   cfgOf(fn: FunctionLike): Cfg {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ts } from './ts';
 import { LineIndex } from './positions';
 import { spawnSites } from './spawns';
+import { namesItself } from './threads';
 import { DiskModuleFiles, type ModuleFiles } from './module-files';
 
 export interface SpawnRef {
@@ -33,14 +34,18 @@ export class ThreadGraph {
   /** Records a file's spawn sites (replacing what it had); returns the targets whose spawners changed. */
   update(file: ts.SourceFile): Set<string> {
     const index = new LineIndex(file.text);
-    const refs = spawnSites(file, this.files).flatMap(site => site.target === undefined ? [] : [{
-      file: file.fileName,
-      start: site.node.getStart(file),
-      end: site.node.end,
-      line: index.positionAt(site.node.getStart(file)).line,
-      target: site.target,
-      sends: site.sends,
-    }]);
+    const refs = spawnSites(file, this.files).flatMap(site => {
+      // A module that spawns itself is two threads: its worker side receives what its main side sends.
+      const target = site.target ?? (site.spec && namesItself(site.spec, file) ? file.fileName : undefined);
+      return target === undefined ? [] : [{
+        file: file.fileName,
+        start: site.node.getStart(file),
+        end: site.node.end,
+        line: index.positionAt(site.node.getStart(file)).line,
+        target,
+        sends: site.sends,
+      }];
+    });
     return this.replace(file.fileName, refs);
   }
 
@@ -73,9 +78,9 @@ export class ThreadGraph {
     return this.sitesOf.get(file) ?? [];
   }
 
-  /** The modules `file` spawns. */
+  /** The modules `file` spawns, other than itself. */
   targets(file: string): string[] {
-    return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))];
+    return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))].filter(t => t !== file);
   }
 
   private replace(file: string, refs: SpawnRef[]): Set<string> {
@@ -86,6 +91,7 @@ export class ThreadGraph {
     const afterKeys = new Set(refs.map(key));
     for (const r of before) if (!afterKeys.has(key(r))) changed.add(r.target);
     for (const r of refs) if (!beforeKeys.has(key(r))) changed.add(r.target);
+    changed.delete(file); // a file that spawns itself is being judged again already
     for (const r of before) {
       const list = (this.spawnersOf.get(r.target) ?? []).filter(x => x.file !== file);
       if (list.length > 0) this.spawnersOf.set(r.target, list);

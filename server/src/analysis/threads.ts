@@ -1,21 +1,25 @@
 /**
  * On which thread code runs, as far as this file's own code tells (RULES.md, "Thread of a module"):
  * a module that reads `parentPort` / `workerData` or the worker global scope is worker code; one that
- * spawns workers is main code; a self-spawning module that branches on `isMainThread` has one role per
- * branch; a module some other file spawns (the thread graph says so) is worker code; anything else is
- * unknown.
+ * spawns workers is main code; a module that spawns itself or branches on `isMainThread` runs on both
+ * sides, each branch (on `isMainThread`, `parentPort`, `workerData`) with its own role, and a function
+ * of the file called only from one side runs on that side; a module some other file spawns (the
+ * thread graph says so) is worker code; anything else is unknown.
  */
 import { ts } from './ts';
-import { skipOuter } from './syntax';
+import { isFunctionBoundary, skipOuter } from './syntax';
 import { impliedAtoms } from './cfg';
+import type { References } from './references';
 
 export type Thread = 'main' | 'worker' | 'unknown';
 
 export interface ModuleRole {
-  /** The role of the module's code outside `isMainThread` branches. */
+  /** The role of the module's code outside branches that tell the thread. */
   readonly module: Thread;
-  /** Whether the module branches on `isMainThread` (so branches carry their own role). */
+  /** Whether the module runs on both sides: it spawns itself or branches on `isMainThread` (so branches carry their own role). */
   readonly selfSpawning: boolean;
+  /** Whether the module spawns itself, each time with `workerData`: then no `workerData` means the main thread. */
+  readonly selfSpawnsSendData: boolean;
 }
 
 const WORKER_THREADS = new Set(['worker_threads', 'node:worker_threads']);
@@ -29,6 +33,8 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
   let readsWorkerSide = /^\/\/\/\s*<reference\s+lib=["']webworker["']/m.test(file.text);
   let spawns = false;
   let branchesOnMain = false;
+  let selfSpawns = 0;
+  let selfSpawnsWithData = 0;
   const declaresPostMessage = declaresName(file, 'postMessage');
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && !isBindingSite(n)) {
@@ -51,14 +57,67 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
       const c = skipOuter(n.expression);
       const name = ts.isIdentifier(c) ? c.text : ts.isPropertyAccessExpression(c) ? c.name.text : '';
       if (SPAWNERS.has(name)) spawns = true;
+      const spec = n.arguments?.[0];
+      if (name === 'Worker' && spec && namesItself(spec, file)) {
+        selfSpawns++;
+        if (hasWorkerDataOption(n)) selfSpawnsWithData++;
+      }
     }
     ts.forEachChild(n, visit);
   };
   visit(file);
   // A worker that spawns workers of its own is still a worker: blocking there is legitimate.
-  const isWorker = (readsWorkerSide || spawned) && !branchesOnMain;
-  const module: Thread = isWorker ? 'worker' : spawns && !branchesOnMain ? 'main' : 'unknown';
-  return { module, selfSpawning: branchesOnMain };
+  const selfSpawning = branchesOnMain || selfSpawns > 0;
+  const isWorker = (readsWorkerSide || spawned) && !selfSpawning;
+  const module: Thread = isWorker ? 'worker' : spawns && !selfSpawning ? 'main' : 'unknown';
+  return { module, selfSpawning, selfSpawnsSendData: selfSpawns > 0 && selfSpawnsWithData === selfSpawns };
+}
+
+/** How far a name is followed to the path it holds (`const self = fileURLToPath(import.meta.url)`), or a flag to its test. */
+const MAX_FOLLOW_DEPTH = 3;
+
+/**
+ * Whether a worker's module path names the file it is written in: `__filename`, `import.meta.filename`,
+ * `new URL(import.meta.url)`, `fileURLToPath(import.meta.url)`, or a top-level `const` holding one
+ * (the ESM idiom `const __filename = fileURLToPath(import.meta.url)`).
+ */
+export function namesItself(spec: ts.Expression, file: ts.SourceFile, depth = 0): boolean {
+  const e = skipOuter(spec);
+  if (ts.isIdentifier(e)) {
+    const init = topLevelConstInitializer(file, e.text);
+    if (init) return depth < MAX_FOLLOW_DEPTH && namesItself(init, file, depth + 1);
+    return e.text === '__filename';
+  }
+  if (isImportMeta(e, 'filename') || isImportMeta(e, 'url')) return true;
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.length === 1) {
+    return isImportMeta(e.arguments[0], 'url');
+  }
+  if (ts.isCallExpression(e) && e.arguments.length === 1) {
+    const callee = skipOuter(e.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    return name === 'fileURLToPath' && namesItself(e.arguments[0], file, depth + 1);
+  }
+  return false;
+}
+
+function isImportMeta(e: ts.Expression, property: string): boolean {
+  const x = skipOuter(e);
+  return ts.isPropertyAccessExpression(x) && x.name.text === property && ts.isMetaProperty(x.expression) &&
+    x.expression.keywordToken === ts.SyntaxKind.ImportKeyword;
+}
+
+function topLevelConstInitializer(file: ts.SourceFile, name: string): ts.Expression | undefined {
+  for (const stmt of file.statements) {
+    if (!ts.isVariableStatement(stmt) || !(stmt.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of stmt.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+  }
+  return undefined;
+}
+
+function hasWorkerDataOption(spawn: ts.NewExpression): boolean {
+  const options = spawn.arguments?.[1] && skipOuter(spawn.arguments[1]);
+  return !!options && ts.isObjectLiteralExpression(options) && options.properties.some(p =>
+    (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && p.name.text === 'workerData');
 }
 
 /**
@@ -66,7 +125,20 @@ export function moduleRole(file: ts.SourceFile, spawned = false): ModuleRole {
  * `const { parentPort } = require('node:worker_threads')`, or destructured from the module required
  * before) and names of the module namespace itself.
  */
-export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string, string>; namespaces: Set<string> } {
+export function workerThreadsBindings(file: ts.SourceFile): WorkerThreadsBindings {
+  let found = bindingsOf.get(file);
+  if (!found) bindingsOf.set(file, found = readWorkerThreadsBindings(file));
+  return found;
+}
+
+interface WorkerThreadsBindings {
+  readonly names: ReadonlyMap<string, string>;
+  readonly namespaces: ReadonlySet<string>;
+}
+
+const bindingsOf = new WeakMap<ts.SourceFile, WorkerThreadsBindings>();
+
+function readWorkerThreadsBindings(file: ts.SourceFile): WorkerThreadsBindings {
   const names = new Map<string, string>();
   const namespaces = new Set<string>();
   const isWorkerThreadsRequire = (e: ts.Expression | undefined): boolean => {
@@ -103,19 +175,92 @@ export function workerThreadsBindings(file: ts.SourceFile): { names: Map<string,
 }
 
 /**
- * The thread `node` runs on: what the nearest branch it sits in says (`if (!isMainThread)`, a
- * worker-only test such as `typeof importScripts === 'function'`, or an earlier `if (…) return` that
- * leaves every other thread out), else the module's role. A test that only rules out the browser's
- * main thread (`typeof window === 'undefined'`: Node's main thread passes it too) makes the thread
- * unknown there, or keeps the worker role of a worker module.
+ * The thread `node` runs on: what the nearest branch it sits in says (`if (!isMainThread)`,
+ * `if (parentPort)`, a worker-only test such as `typeof importScripts === 'function'`, or an earlier
+ * `if (…) return` that leaves every other thread out); for code of a function of this file that
+ * says nothing, the thread of every place that calls it, when they agree (`isMainThread ? main() :
+ * work()`); else the module's role. A test that only rules out the browser's main thread (`typeof
+ * window === 'undefined'`: Node's main thread passes it too) makes the thread unknown there, or keeps
+ * the worker role of a worker module. Without `refs`, functions are not followed to their callers.
  */
-export function threadAt(node: ts.Node, role: ModuleRole, checker: ts.TypeChecker): Thread {
+export function threadAt(node: ts.Node, role: ModuleRole, checker: ts.TypeChecker, refs?: References): Thread {
+  return threadOf(node, { role, checker, refs }, 0);
+}
+
+interface Judge {
+  role: ModuleRole;
+  checker: ts.TypeChecker;
+  refs?: References;
+}
+
+/** How many calls deep a function is followed to its callers. */
+const MAX_CALLER_DEPTH = 3;
+/** Calls that run a function they are given on the calling thread: listeners, timers. */
+const SAME_THREAD_CALLBACK_TAKERS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener',
+  'addEventListener', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+
+function threadOf(node: ts.Node, judge: Judge, depth: number): Thread {
   for (let n: ts.Node = node; n.parent; n = n.parent) {
-    const claim = branchClaim(n, n.parent, checker) ?? exitClaim(n, n.parent, checker);
-    if (claim === 'not-main') return role.module === 'worker' ? 'worker' : 'unknown';
+    const claim = branchClaim(n, n.parent, judge) ?? exitClaim(n, n.parent, judge);
+    if (claim === 'not-main') return judge.role.module === 'worker' ? 'worker' : 'unknown';
     if (claim) return claim;
+    if (isFunctionBoundary(n)) {
+      const called = callerThread(n, judge, depth);
+      if (called) return called;
+    }
   }
-  return role.selfSpawning ? 'unknown' : role.module;
+  return judge.role.selfSpawning ? 'unknown' : judge.role.module;
+}
+
+/** Per function, the thread its callers agree on (null: they do not, or it escapes), for the role it was computed with. */
+const callerThreads = new WeakMap<ts.Node, { role: ModuleRole; thread: Thread | null }>();
+
+/**
+ * The thread every use of a function of this module runs on: a call, or a listener or timer it is
+ * registered with. An exported function, or one used any other way, may run anywhere.
+ */
+function callerThread(fn: ts.FunctionLikeDeclaration, judge: Judge, depth: number): Thread | undefined {
+  if (!judge.refs || depth >= MAX_CALLER_DEPTH) return undefined;
+  const cached = callerThreads.get(fn);
+  if (cached?.role === judge.role) return cached.thread ?? undefined;
+  callerThreads.set(fn, { role: judge.role, thread: null }); // a recursive call says nothing new
+  const name = functionName(fn);
+  const sym = name && !isExported(fn) ? judge.refs.symbolAt(name) : undefined;
+  const uses = sym ? judge.refs.of(sym).filter(ref => ref !== name) : [];
+  let thread: Thread | null = null;
+  if (uses.length > 0 && uses.every(isRunHere)) {
+    const threads = new Set(uses.map(use => threadOf(use, judge, depth + 1)));
+    const [only] = threads;
+    if (threads.size === 1 && only !== 'unknown') thread = only;
+  }
+  callerThreads.set(fn, { role: judge.role, thread });
+  return thread ?? undefined;
+}
+
+/** The name a function is called by: its own, or that of the `const` it initialises. */
+function functionName(fn: ts.FunctionLikeDeclaration): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name;
+  const holder = fn.parent;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(holder) && holder.initializer === fn &&
+      ts.isIdentifier(holder.name) && (ts.getCombinedNodeFlags(holder) & ts.NodeFlags.Const)) {
+    return holder.name;
+  }
+  return undefined;
+}
+
+function isExported(fn: ts.FunctionLikeDeclaration): boolean {
+  const decl: ts.Node = ts.isFunctionDeclaration(fn) ? fn : fn.parent.parent.parent; // the variable statement
+  return ts.canHaveModifiers(decl) && (ts.getModifiers(decl) ?? []).some(m => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/** `f(…)`, or `f` handed to a listener or a timer of the same thread. */
+function isRunHere(ref: ts.Identifier): boolean {
+  const p = ref.parent;
+  if (!ts.isCallExpression(p)) return false;
+  if (p.expression === ref) return true;
+  const callee = skipOuter(p.expression);
+  const taker = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return p.arguments.includes(ref) && SAME_THREAD_CALLBACK_TAKERS.has(taker);
 }
 
 /** What a condition, having `value`, says of the thread; `not-main` when it only rules the main thread out. */
@@ -124,29 +269,27 @@ type Claim = Thread | 'not-main';
 /** Web globals that exist only in a worker's scope, and ones that exist only on the page's thread. */
 const WORKER_ONLY_GLOBALS = new Set(['importScripts', 'WorkerGlobalScope', 'DedicatedWorkerGlobalScope']);
 const PAGE_ONLY_GLOBALS = new Set(['window', 'document']);
-/** How far a flag is followed to the test it was set from (`const isWorker = typeof importScripts === 'function'`). */
-const MAX_FLAG_DEPTH = 3;
 
 /** The claim of the branch of `parent` that `child` is: an `if` or `?:` branch, the right of `&&` / `||`. */
-function branchClaim(child: ts.Node, parent: ts.Node, checker: ts.TypeChecker): Claim | undefined {
-  if (ts.isIfStatement(parent) && parent.expression !== child) return testClaim(parent.expression, parent.thenStatement === child, checker, 0);
-  if (ts.isConditionalExpression(parent) && parent.condition !== child) return testClaim(parent.condition, parent.whenTrue === child, checker, 0);
+function branchClaim(child: ts.Node, parent: ts.Node, judge: Judge): Claim | undefined {
+  if (ts.isIfStatement(parent) && parent.expression !== child) return testClaim(parent.expression, parent.thenStatement === child, judge, 0);
+  if (ts.isConditionalExpression(parent) && parent.condition !== child) return testClaim(parent.condition, parent.whenTrue === child, judge, 0);
   if (ts.isBinaryExpression(parent) && parent.right === child) {
     const op = parent.operatorToken.kind;
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return testClaim(parent.left, true, checker, 0);
-    if (op === ts.SyntaxKind.BarBarToken) return testClaim(parent.left, false, checker, 0);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return testClaim(parent.left, true, judge, 0);
+    if (op === ts.SyntaxKind.BarBarToken) return testClaim(parent.left, false, judge, 0);
   }
   return undefined;
 }
 
 /** The claim of an earlier `if (test) return;` (or `throw`) in the same block: the code after it runs only when `test` is false. */
-function exitClaim(child: ts.Node, parent: ts.Node, checker: ts.TypeChecker): Claim | undefined {
+function exitClaim(child: ts.Node, parent: ts.Node, judge: Judge): Claim | undefined {
   if (!ts.isBlock(parent) && !ts.isSourceFile(parent)) return undefined;
   const statements = parent.statements;
   for (let i = statements.indexOf(child as ts.Statement) - 1; i >= 0; i--) {
     const s = statements[i];
     if (!ts.isIfStatement(s) || s.elseStatement || !alwaysLeaves(s.thenStatement)) continue;
-    const claim = testClaim(s.expression, false, checker, 0);
+    const claim = testClaim(s.expression, false, judge, 0);
     if (claim) return claim;
   }
   return undefined;
@@ -157,25 +300,32 @@ function alwaysLeaves(stmt: ts.Statement): boolean {
   return ts.isBlock(stmt) && stmt.statements.length > 0 && alwaysLeaves(stmt.statements[stmt.statements.length - 1]);
 }
 
-function testClaim(test: ts.Expression, value: boolean, checker: ts.TypeChecker, depth: number): Claim | undefined {
+function testClaim(test: ts.Expression, value: boolean, judge: Judge, depth: number): Claim | undefined {
   for (const { atom, value: atomValue } of impliedAtoms(test, value)) {
-    const claim = atomClaim(atom, atomValue, checker, depth);
+    const claim = atomClaim(atom, atomValue, judge, depth);
     if (claim) return claim;
   }
   return undefined;
 }
 
 /**
- * `isMainThread` of `worker_threads`: the main thread or a worker. A worker-only global defined (or
+ * `isMainThread` of `worker_threads`: the main thread or a worker. Its `parentPort`, null exactly on
+ * the main thread: the same. Its `workerData` (or a property of it) set: a worker; unset: the main
+ * thread, when the module spawns itself only with `workerData`. A worker-only global defined (or
  * `self instanceof WorkerGlobalScope`): a worker. A page-only global undefined or falsy: not the
  * page's thread. A `const` flag: what its initializer says.
  */
-function atomClaim(atom: ts.Expression, value: boolean, checker: ts.TypeChecker, depth: number): Claim | undefined {
+function atomClaim(atom: ts.Expression, value: boolean, judge: Judge, depth: number): Claim | undefined {
   const e = skipOuter(atom);
-  if (ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && e.name.text === 'isMainThread')) {
-    const flag = flagOf(e, checker);
-    if (flag === 'isMainThread') return value ? 'main' : 'worker';
-    if (flag && depth < MAX_FLAG_DEPTH) return testClaim(flag, value, checker, depth + 1);
+  const nullTest = nullComparison(e);
+  if (nullTest) return atomClaim(nullTest.operand, nullTest.isNull !== value, judge, depth);
+  const dataMember = workerDataMemberTest(e);
+  if (dataMember && ts.isIdentifier(dataMember) && value && flagOf(dataMember, judge.checker) === 'workerData') return 'worker';
+  if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+    const flag = flagOf(e, judge.checker);
+    if (flag === 'isMainThread' || flag === 'parentPort') return (flag === 'isMainThread') === value ? 'main' : 'worker';
+    if (flag === 'workerData') return value ? 'worker' : judge.role.selfSpawnsSendData ? 'main' : undefined;
+    if (typeof flag === 'object' && depth < MAX_FOLLOW_DEPTH) return testClaim(flag, value, judge, depth + 1);
   }
   const global = globalName(e);
   if (global && PAGE_ONLY_GLOBALS.has(global) && !value) return 'not-main';
@@ -192,15 +342,68 @@ function atomClaim(atom: ts.Expression, value: boolean, checker: ts.TypeChecker,
   return undefined;
 }
 
-/** `isMainThread` for `worker_threads`' export, the initializer of a `const`, else undefined. */
-function flagOf(e: ts.Identifier | ts.PropertyAccessExpression, checker: ts.TypeChecker): 'isMainThread' | ts.Expression | undefined {
-  if (ts.isPropertyAccessExpression(e)) return 'isMainThread';
+/** `x == null`, `x != undefined`, `x === null`, `x !== null`: the operand and whether `true` means it is null. */
+function nullComparison(e: ts.Expression): { operand: ts.Expression; isNull: boolean } | undefined {
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const op = e.operatorToken.kind;
+  const loose = op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+  const strict = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken;
+  if (!loose && !strict) return undefined;
+  const isNullish = (x: ts.Expression): boolean => {
+    const y = skipOuter(x);
+    return y.kind === ts.SyntaxKind.NullKeyword || (loose && ts.isIdentifier(y) && y.text === 'undefined');
+  };
+  // `parentPort === undefined` is never true: only null is the main thread's value.
+  const operand = isNullish(e.right) ? e.left : isNullish(e.left) ? e.right : undefined;
+  if (!operand) return undefined;
+  return { operand, isNull: op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsEqualsToken };
+}
+
+/**
+ * The root of `workerData.role`, `workerData?.a.b` or `workerData?.role === 'worker'` (a value other
+ * than null or undefined): such a test holds only where `workerData` is set.
+ */
+function workerDataMemberTest(e: ts.Expression): ts.Expression | undefined {
+  let x = e;
+  if (ts.isBinaryExpression(x)) {
+    const op = x.operatorToken.kind;
+    if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsToken) return undefined;
+    const literal = (y: ts.Expression): boolean => ts.isStringLiteralLike(y) || ts.isNumericLiteral(y) ||
+      y.kind === ts.SyntaxKind.TrueKeyword || y.kind === ts.SyntaxKind.FalseKeyword;
+    x = literal(skipOuter(x.right)) ? x.left : literal(skipOuter(x.left)) ? x.right : x;
+    if (x === e) return undefined;
+  }
+  x = skipOuter(x);
+  if (!ts.isPropertyAccessExpression(x) && !ts.isElementAccessExpression(x)) return undefined;
+  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+  return x;
+}
+
+type WorkerFlag = 'isMainThread' | 'parentPort' | 'workerData';
+const WORKER_FLAGS = new Set<string>(['isMainThread', 'parentPort', 'workerData']);
+
+/**
+ * Which `worker_threads` export an expression reads (`isMainThread`, `wt.parentPort`, a name imported
+ * or destructured from the module), or for a `const`, the initializer it holds.
+ */
+function flagOf(e: ts.Identifier | ts.PropertyAccessExpression, checker: ts.TypeChecker): WorkerFlag | ts.Expression | undefined {
+  if (ts.isPropertyAccessExpression(e)) {
+    const name = e.name.text;
+    if (name === 'isMainThread') return name;
+    const ns = skipOuter(e.expression);
+    return WORKER_FLAGS.has(name) && ts.isIdentifier(ns) && workerThreadsBindings(e.getSourceFile()).namespaces.has(ns.text)
+      ? name as WorkerFlag : undefined;
+  }
   const sym = checker.getSymbolAtLocation(e);
   const decl = sym?.declarations?.[0];
   if (!decl) return undefined;
   if (ts.isImportSpecifier(decl) || ts.isBindingElement(decl)) {
     const imported = decl.propertyName ?? decl.name;
-    return ts.isIdentifier(imported) && imported.text === 'isMainThread' ? 'isMainThread' : undefined;
+    if (!ts.isIdentifier(imported) || !WORKER_FLAGS.has(imported.text)) return undefined;
+    // `isMainThread` says what it says wherever it comes from; a `parentPort` parameter is not worker_threads'.
+    const local = decl.name;
+    const fromModule = ts.isIdentifier(local) && workerThreadsBindings(e.getSourceFile()).names.get(local.text) === imported.text;
+    return imported.text === 'isMainThread' || fromModule ? imported.text as WorkerFlag : undefined;
   }
   if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return decl.initializer;
   return undefined;

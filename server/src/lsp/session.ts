@@ -284,7 +284,7 @@ export class Session {
       if (this.analysedText.get(file) !== parsed.sourceFile.text) {
         this.analysedText.set(file, parsed.sourceFile.text);
         for (const target of this.graph.targets(file)) changedTargets.add(target);
-        for (const spawner of this.graph.spawners(file)) changedTargets.add(spawner.file);
+        for (const spawner of this.graph.spawners(file)) if (spawner.file !== file) changedTargets.add(spawner.file);
       }
       this.refreshTargets(changedTargets);
       // This file's lock orders before its rules run; files whose inversions they change are judged again.

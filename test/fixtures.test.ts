@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ts } from '../server/src/analysis/ts';
 import { analyzeFile } from '../server/src/analysis/analyze';
@@ -29,36 +30,66 @@ const ruleDirs = fs.readdirSync(ROOT).filter(d => fs.statSync(path.join(ROOT, d)
 const allFiles = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
   .map(f => path.join(dir, f)).filter(f => isSourceFile(f)).sort();
 
-const workspace = new Workspace();
-for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) workspace.add(f);
-// One thread graph over every fixture: spawn sites are pinned to their own folder, so a multi-file
-// fixture (main.ts spawning worker.ts) sees only its own files, as a check of that folder would.
-const graph = new ThreadGraph();
-for (const dir of ruleDirs) for (const f of allFiles(path.join(ROOT, dir))) graph.update(workspace.get(f)!.sourceFile);
-// Lock orders likewise: lock classes are declarations, so a fixture's inversions stay within the files it imports.
-const lockOrder = new LockOrderGraph();
-for (const dir of ruleDirs) {
-  for (const f of allFiles(path.join(ROOT, dir))) {
-    const { edges, error } = lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program);
-    assert.equal(error, undefined);
-    lockOrder.update(f, edges);
+type Analysed = { findings: Finding[]; file: ts.SourceFile; program: ts.Program };
+
+/** Every fixture of one tree, analysed as a check of that tree would: one workspace, thread graph and lock order. */
+class FixtureRun {
+  private readonly analysed = new Map<string, Analysed>();
+  private context?: { workspace: Workspace; graph: ThreadGraph; lockOrder: LockOrderGraph };
+
+  constructor(readonly root: string) {}
+
+  analyse(file: string): Analysed {
+    let hit = this.analysed.get(file);
+    if (!hit) {
+      const { workspace, graph, lockOrder } = this.context ??= this.load();
+      const parsed = workspace.get(file);
+      assert.ok(parsed, `${file} is not in the fixture workspace`);
+      assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
+      const context = { graph, peer: (f: string) => workspace.get(f), lockOrder };
+      const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, context);
+      assert.deepEqual(result.errors, [], 'a rule crashed');
+      hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
+      this.analysed.set(file, hit);
+    }
+    return hit;
+  }
+
+  private load(): NonNullable<FixtureRun['context']> {
+    const files = ruleDirs.flatMap(dir => allFiles(path.join(this.root, dir)));
+    const workspace = new Workspace();
+    for (const f of files) workspace.add(f);
+    // One thread graph over every fixture: spawn sites are pinned to their own folder, so a multi-file
+    // fixture (main.ts spawning worker.ts) sees only its own files, as a check of that folder would.
+    const graph = new ThreadGraph();
+    for (const f of files) graph.update(workspace.get(f)!.sourceFile);
+    // Lock orders likewise: lock classes are declarations, so a fixture's inversions stay within the files it imports.
+    const lockOrder = new LockOrderGraph();
+    for (const f of files) {
+      const { edges, error } = lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program);
+      assert.equal(error, undefined);
+      lockOrder.update(f, edges);
+    }
+    return { workspace, graph, lockOrder };
   }
 }
-const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
 
-const analysed = new Map<string, { findings: Finding[]; file: ts.SourceFile; program: ts.Program }>();
-function analyse(file: string): { findings: Finding[]; file: ts.SourceFile; program: ts.Program } {
-  let hit = analysed.get(file);
-  if (!hit) {
-    const parsed = workspace.get(file);
-    assert.ok(parsed, `${file} is not in the fixture workspace`);
-    assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
-    const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, context);
-    assert.deepEqual(result.errors, [], 'a rule crashed');
-    hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
-    analysed.set(file, hit);
+/**
+ * The fixtures and their support files copied where no `node_modules` (hence no `@types/node`) and no
+ * `package.json` sits above them: a plain JS project, or CI before `npm ci`. Fearless must find the
+ * same there, from the declarations it bundles.
+ */
+function untypedCopy(): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-untyped-')));
+  for (let d = dir; ; d = path.dirname(d)) {
+    for (const name of ['node_modules', 'package.json']) {
+      assert.ok(!fs.existsSync(path.join(d, name)), `${path.join(d, name)} would give the untyped copy types`);
+    }
+    if (path.dirname(d) === d) break;
   }
-  return hit;
+  fs.cpSync(ROOT, path.join(dir, 'fixtures'), { recursive: true });
+  fs.cpSync(path.join(__dirname, 'support'), path.join(dir, 'support'), { recursive: true });
+  return path.join(dir, 'fixtures');
 }
 
 function typeErrors(file: ts.SourceFile, program: ts.Program): Set<string> {
@@ -74,69 +105,84 @@ describe('fixtures', () => {
     assert.deepEqual(ids.filter(id => !ruleDirs.includes(id)), [], 'rules without fixtures');
   });
 
-  for (const rule of ruleDirs) {
-    describe(rule, () => {
-      const dir = path.join(ROOT, rule);
-      const files = allFiles(dir);
-      const inputs = files.filter(f => !/\.fixed\.[cm]?[jt]sx?$/.test(f));
-      const fixed = files.filter(f => /\.fixed\.[cm]?[jt]sx?$/.test(f));
-
-      it(`has at least ${MIN_CASES} flagged and ${MIN_CASES} safe cases`, () => {
-        let flagged = 0;
-        let safe = 0;
-        for (const f of inputs) {
-          const rel = path.relative(dir, f);
-          if (/(^|\/)invalid/.test(rel)) {
-            for (const ids of expectations(fs.readFileSync(f, 'utf8')).values()) flagged += ids.filter(id => id === rule).length;
-          } else if (/(^|\/)valid/.test(rel)) {
-            const sf = analyse(f).file;
-            safe += sf.statements.filter(s => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)).length;
-          }
-        }
-        assert.ok(flagged >= MIN_CASES, `${flagged} flagged cases in invalid* files`);
-        assert.ok(safe >= MIN_CASES, `${safe} safe cases (top-level functions/classes) in valid* files`);
-      });
-
-      for (const f of inputs) {
-        it(path.relative(dir, f), () => {
-          const { findings } = analyse(f);
-          const problems = compareFindings(path.relative(ROOT, f), fs.readFileSync(f, 'utf8'), findings);
-          assert.deepEqual(problems, []);
-        });
-      }
-
-      it('every fix its fixtures offer has a .fixed fixture', () => {
-        const offered = new Set<string>();
-        for (const f of inputs) for (const finding of analyse(f).findings) {
-          if (finding.rule === rule) for (const fix of finding.fixes) offered.add(fix.title);
-        }
-        const proven = new Set(fixed.map(f => FIX_HEADER.exec(fs.readFileSync(f, 'utf8'))?.[1]));
-        assert.deepEqual([...offered].filter(t => !proven.has(t)).sort(), []);
-      });
-
-      for (const f of fixed) {
-        it(`fix: ${path.relative(dir, f)}`, () => {
-          const input = f.replace(/\.fixed(\.[cm]?[jt]sx?)$/, '$1');
-          const expectedText = fs.readFileSync(f, 'utf8');
-          const title = FIX_HEADER.exec(expectedText)?.[1];
-          assert.ok(title, `${f} must start with "// fix: <title>"`);
-          assert.ok(fs.existsSync(input), `${f} has no input ${input}`);
-          const before = analyse(input);
-          const edits: TextEdit[] = before.findings
-            .filter(x => x.rule === rule)
-            .flatMap(x => x.fixes.filter(fix => fix.title === title).slice(0, 1).flatMap(fix => fix.edits));
-          assert.ok(edits.length > 0, `no finding in ${input} offers "${title}"`);
-          const result = applyEdits(before.file.text, edits);
-          assert.deepEqual(result.skipped, [], 'fix edits overlap');
-          assert.equal(stripAnnotations(result.text), stripAnnotations(expectedText));
-
-          const after = analyse(f);
-          assert.deepEqual(compareFindings(path.relative(ROOT, f), expectedText, after.findings), []);
-          const oldErrors = typeErrors(before.file, before.program);
-          const newErrors = [...typeErrors(after.file, after.program)].filter(e => !oldErrors.has(e));
-          assert.deepEqual(newErrors, [], 'the fix introduced TypeScript errors');
-        });
-      }
-    });
-  }
+  fixtureSuite('with the repository\'s types', () => ROOT);
+  let copy: string | undefined;
+  after(() => { if (copy) fs.rmSync(path.dirname(copy), { recursive: true, force: true }); });
+  fixtureSuite('with no installed types', () => copy ??= untypedCopy());
 });
+
+/** Every rule's fixtures, checked in the tree `root()` gives (made on first use). */
+function fixtureSuite(title: string, root: () => string): void {
+  let current: FixtureRun | undefined;
+  const run = (): FixtureRun => current ??= new FixtureRun(root());
+  // Paths are listed from the repository's tree and mapped into the tree under test.
+  const at = (file: string): string => path.join(run().root, path.relative(ROOT, file));
+  const analyse = (file: string): Analysed => run().analyse(at(file));
+  describe(title, () => {
+    for (const rule of ruleDirs) {
+      describe(rule, () => {
+        const dir = path.join(ROOT, rule);
+        const files = allFiles(dir);
+        const inputs = files.filter(f => !/\.fixed\.[cm]?[jt]sx?$/.test(f));
+        const fixed = files.filter(f => /\.fixed\.[cm]?[jt]sx?$/.test(f));
+
+        it(`has at least ${MIN_CASES} flagged and ${MIN_CASES} safe cases`, () => {
+          let flagged = 0;
+          let safe = 0;
+          for (const f of inputs) {
+            const rel = path.relative(dir, f);
+            if (/(^|\/)invalid/.test(rel)) {
+              for (const ids of expectations(fs.readFileSync(f, 'utf8')).values()) flagged += ids.filter(id => id === rule).length;
+            } else if (/(^|\/)valid/.test(rel)) {
+              const sf = analyse(f).file;
+              safe += sf.statements.filter(s => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)).length;
+            }
+          }
+          assert.ok(flagged >= MIN_CASES, `${flagged} flagged cases in invalid* files`);
+          assert.ok(safe >= MIN_CASES, `${safe} safe cases (top-level functions/classes) in valid* files`);
+        });
+
+        for (const f of inputs) {
+          it(path.relative(dir, f), () => {
+            const { findings } = analyse(f);
+            const problems = compareFindings(path.relative(ROOT, f), fs.readFileSync(f, 'utf8'), findings);
+            assert.deepEqual(problems, []);
+          });
+        }
+
+        it('every fix its fixtures offer has a .fixed fixture', () => {
+          const offered = new Set<string>();
+          for (const f of inputs) for (const finding of analyse(f).findings) {
+            if (finding.rule === rule) for (const fix of finding.fixes) offered.add(fix.title);
+          }
+          const proven = new Set(fixed.map(f => FIX_HEADER.exec(fs.readFileSync(f, 'utf8'))?.[1]));
+          assert.deepEqual([...offered].filter(t => !proven.has(t)).sort(), []);
+        });
+
+        for (const f of fixed) {
+          it(`fix: ${path.relative(dir, f)}`, () => {
+            const input = f.replace(/\.fixed(\.[cm]?[jt]sx?)$/, '$1');
+            const expectedText = fs.readFileSync(f, 'utf8');
+            const title = FIX_HEADER.exec(expectedText)?.[1];
+            assert.ok(title, `${f} must start with "// fix: <title>"`);
+            assert.ok(fs.existsSync(input), `${f} has no input ${input}`);
+            const before = analyse(input);
+            const edits: TextEdit[] = before.findings
+              .filter(x => x.rule === rule)
+              .flatMap(x => x.fixes.filter(fix => fix.title === title).slice(0, 1).flatMap(fix => fix.edits));
+            assert.ok(edits.length > 0, `no finding in ${input} offers "${title}"`);
+            const result = applyEdits(before.file.text, edits);
+            assert.deepEqual(result.skipped, [], 'fix edits overlap');
+            assert.equal(stripAnnotations(result.text), stripAnnotations(expectedText));
+
+            const after = analyse(f);
+            assert.deepEqual(compareFindings(path.relative(ROOT, f), expectedText, after.findings), []);
+            const oldErrors = typeErrors(before.file, before.program);
+            const newErrors = [...typeErrors(after.file, after.program)].filter(e => !oldErrors.has(e));
+            assert.deepEqual(newErrors, [], 'the fix introduced TypeScript errors');
+          });
+        }
+      });
+    }
+  });
+}

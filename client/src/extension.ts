@@ -15,7 +15,7 @@ const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptrea
 const APPLY_FIX_ALL = 'fearless.server.applyFixAll';
 const STATUS_NOTIFICATION = 'fearless/status';
 
-type Status = { state: 'idle' } | { state: 'busy'; text: string } | { state: 'error'; text: string };
+type Status = { state: 'idle'; warning?: string } | { state: 'busy'; text: string } | { state: 'error'; text: string };
 
 let client: LanguageClient | undefined;
 
@@ -82,6 +82,10 @@ function showStatus(item: StatusBarItem, status: Status): void {
     item.text = '$(error) Fearless';
     item.tooltip = `Fearless: ${status.text} (click for the log)`;
     item.backgroundColor = new ThemeColor('statusBarItem.errorBackground');
+  } else if (status.warning) {
+    item.text = '$(warning) Fearless';
+    item.tooltip = `Fearless: ${status.warning} (click for the log)`;
+    item.backgroundColor = new ThemeColor('statusBarItem.warningBackground');
   } else {
     item.text = '$(check) Fearless';
     item.tooltip = 'Fearless is watching for data races';

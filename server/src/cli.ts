@@ -14,6 +14,7 @@ import { formatGraphMermaid } from './cli/format-graph-mermaid';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatStylish } from './cli/format-stylish';
+import { formatUntyped } from './cli/format-untyped';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -123,6 +124,7 @@ function runCheck(paths: string[], flags: CheckFlags): number {
     output = fixedNote + formatStylish(result, cwd, { color, hints: flags.hints === true });
   }
   process.stdout.write(output);
+  process.stderr.write(formatUntyped(result, cwd));
 
   // The report is still worth reading, but a run that lost findings to a crash must not pass.
   if (result.internalErrors.length > 0) {

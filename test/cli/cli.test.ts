@@ -146,7 +146,7 @@ describe('fearless CLI (dist/cli.js)', function () {
     it('json: the contract object, paths relative to the current directory', function () {
       const run = fearless(project({ 'src/main.ts': BUMP }), 'check', '--format', 'json');
       const out = json(run);
-      assert.deepEqual(Object.keys(out), ['version', 'files', 'diagnostics', 'skipped']);
+      assert.deepEqual(Object.keys(out), ['version', 'files', 'diagnostics', 'skipped', 'untyped']);
       assert.equal(out.version, 1);
       assert.equal(out.files, 1);
       assert.equal(out.diagnostics.length, 1, out.diagnostics.map(where).join('\n'));
@@ -254,6 +254,53 @@ describe('fearless CLI (dist/cli.js)', function () {
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /fearless\.json/);
       assert.deepEqual(json(run).diagnostics.map(where), ['src/main.ts:2:3 unsynchronized-shared-write']);
+    });
+  });
+
+  describe('without installed types', function () {
+    // What a user gets in a fresh clone before `npm ci`, or in a plain JS project: no node_modules at all.
+    const MAIN = [
+      "import { MessageChannel, Worker } from 'node:worker_threads';",
+      "const worker = new Worker(new URL('./worker.js', import.meta.url));",
+      "worker.on('error', console.error);",
+      "worker.on('exit', () => undefined);",
+      'const buffer = new ArrayBuffer(8);',
+      'worker.postMessage(buffer, [buffer]);',
+      'console.log(buffer.byteLength);',
+      'const { port1 } = new MessageChannel();',
+      'worker.postMessage({ port: port1 });',
+      'const shared = new SharedArrayBuffer(8);',
+      'worker.postMessage(shared, [shared]);',
+      'worker.postMessage({ done: () => undefined });',
+      '',
+    ].join('\n');
+    const WORKER = "import { parentPort } from 'node:worker_threads';\nparentPort?.on('message', () => undefined);\n";
+
+    it('checks the Send rules with the declarations it bundles, and says nothing is missing', function () {
+      const dir = project({ 'package.json': '{ "type": "module" }', 'src/main.ts': MAIN, 'src/worker.ts': WORKER });
+      const run = fearless(dir, 'check', '--format', 'json');
+      assert.deepEqual(json(run).diagnostics.map(where), [
+        'src/main.ts:7:13 use-after-transfer',
+        'src/main.ts:9:22 transfer-list-missing-port',
+        'src/main.ts:11:29 transfer-shared-buffer',
+        'src/main.ts:12:22 send-non-cloneable',
+      ]);
+      assert.equal(run.stderr, '');
+    });
+
+    it('says once on stderr, and in the JSON, which uses it still cannot type and which rules they escape', function () {
+      const bare = "const { Worker } = require('node:worker_threads');\nexport const w = new Worker(__filename);\nw.postMessage({ f: () => 1 });\n";
+      const dir = project({ 'src/bare.ts': bare, 'src/also.ts': bare });
+      const run = fearless(dir, 'check', '--format', 'json');
+      assert.deepEqual(json(run).diagnostics, []);
+      const untyped = (JSON.parse(run.stdout) as { untyped: { file: string; line: number; column: number; name: string; rules: string[] }[] }).untyped;
+      assert.deepEqual(untyped.map(u => `${u.file}:${u.line}:${u.column} ${u.name}`), [
+        'src/also.ts:1:28 node:worker_threads', 'src/bare.ts:1:28 node:worker_threads',
+      ]);
+      assert.ok(untyped[0].rules.includes('send-non-cloneable'));
+      assert.equal(run.stderr.match(/^fearless: warning: /gm)?.length, 1, run.stderr);
+      assert.match(run.stderr, /2 uses of thread APIs without types in 2 files: .*send-non-cloneable.* could not check them/);
+      assert.match(run.stderr, /src\/bare\.ts:1:28 {2}'node:worker_threads': a require\(\) in a TypeScript file is untyped: import it instead/);
     });
   });
 });

@@ -154,6 +154,7 @@ describe('format json', () => {
         },
       ],
       skipped: [],
+      untyped: [],
     };
     const out = formatJson(mixed, cwd);
     assert.ok(out.endsWith('}\n'));
@@ -161,7 +162,7 @@ describe('format json', () => {
   });
 
   it('prints an empty list for a clean run', () => {
-    assert.deepEqual(JSON.parse(formatJson(report([]), cwd)), { version: 1, files: 3, diagnostics: [], skipped: [] });
+    assert.deepEqual(JSON.parse(formatJson(report([]), cwd)), { version: 1, files: 3, diagnostics: [], skipped: [], untyped: [] });
   });
 
   it('lists skipped files by relative path, sorted, with why', () => {
@@ -169,6 +170,15 @@ describe('format json', () => {
     assert.deepEqual(out.skipped, [
       { file: 'dist/app.min.js', reason: 'minified' },
       { file: 'src/gen.ts', reason: 'generated' },
+    ]);
+  });
+
+  it('lists the uses of thread APIs without types, with the rules that could not check them', () => {
+    const file = path.join(cwd, 'a.ts');
+    const untyped = [{ file, start: 2, end: 4, api: 'threads' as const, name: 'Worker', reason: 'not declared', rules: ['send-non-cloneable'] }];
+    const out = JSON.parse(formatJson({ ...report([]), untyped }, cwd));
+    assert.deepEqual(out.untyped, [
+      { file: 'a.ts', line: 1, column: 3, endLine: 1, endColumn: 5, name: 'Worker', reason: 'not declared', rules: ['send-non-cloneable'] },
     ]);
   });
 });

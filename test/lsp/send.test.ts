@@ -65,3 +65,25 @@ describe('language server: the Send family', () => {
     assert.deepEqual(left, ['send-non-cloneable', 'send-loses-prototype']);
   });
 });
+
+describe('language server: thread APIs without types', () => {
+  let client: TestClient;
+  before(async () => { client = await TestClient.start(); });
+  after(() => client.stop());
+
+  const statusAfter = (since: number, warned: boolean) => client.waitFor(`a status ${warned ? 'with' : 'without'} a warning`, () =>
+    client.notifications.slice(since).find(n => n.method === 'fearless/status' &&
+      (n.params as { state: string }).state === 'idle' && ((n.params as { warning?: string }).warning !== undefined) === warned));
+
+  it('says which rules could not check them, in the status and the log, until they are typed', async () => {
+    await client.open('bare.ts', "const { Worker } = require('node:worker_threads');\nnew Worker(__filename).postMessage(1);\nexport {};\n");
+    const warned = await statusAfter(0, true);
+    assert.match((warned.params as { warning: string }).warning, /1 use of thread APIs without types in 1 file: .*use-after-transfer/);
+    const log = await client.waitFor('the log line', () => client.notifications.find(n => n.method === 'window/logMessage' &&
+      /bare\.ts:1:28: 'node:worker_threads' has no types \(a require\(\) in a TypeScript file/.test(JSON.stringify(n.params))));
+    assert.ok(log);
+    const since = client.notifications.length;
+    await client.change('bare.ts', "import { Worker } from 'node:worker_threads';\nnew Worker(__filename).postMessage(1);\n");
+    assert.ok(await statusAfter(since, false));
+  });
+});

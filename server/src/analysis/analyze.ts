@@ -14,16 +14,25 @@ import { FileFacts } from './file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import { RULES, RULE_METAS } from '../rules/index';
 import type { Report } from '../rules/rule';
+import type { RuleMeta } from '../rules/meta';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
 import { flowOf } from './flow';
+import { type UntypedUse, untypedUses } from './untyped-apis';
 
 export interface FileAnalysis {
   findings: Finding[];
+  /** Uses of thread APIs without types, and the enabled rules that cannot check them for it. */
+  untyped?: UntypedApiUse[];
   /** The facts the rules used, for the editor's hover and lens on this same version (none for an unreadable file). */
   facts?: FileFacts;
   /** Internal failures (a rule crashed): for logs, not for the user's problem list. */
   errors: string[];
+}
+
+export interface UntypedApiUse extends UntypedUse {
+  file: string;
+  rules: string[];
 }
 
 export interface AnalyzeOptions {
@@ -101,7 +110,17 @@ export function analyzeFile(
   const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
     file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, unusedIgnoreSeverity: unusedIgnore,
   });
-  return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts };
+  const untyped = blindRules(file, program, rules.filter(r => enabled.has(r.meta.id)));
+  return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts, ...(untyped.length > 0 && { untyped }) };
+}
+
+/** The uses of thread APIs in `file` that some of `rules` cannot check, having no types for them. */
+function blindRules(file: ts.SourceFile, program: ts.Program, rules: readonly { meta: RuleMeta }[]): UntypedApiUse[] {
+  if (!rules.some(r => r.meta.typedApis)) return [];
+  return untypedUses(file, program).flatMap(use => {
+    const blind = rules.filter(r => r.meta.typedApis?.includes(use.api)).map(r => r.meta.id);
+    return blind.length > 0 ? [{ ...use, file: file.fileName, rules: blind }] : [];
+  });
 }
 
 /**

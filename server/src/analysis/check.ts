@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
-import { FileAnalysis, analyzeFile } from './analyze';
+import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
 import { collectFiles } from './files';
 import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
@@ -34,6 +34,8 @@ export interface CheckResult {
   usageErrors: string[];
   /** Internal failures of a rule on a file: the run went on without that rule's findings there. */
   internalErrors: string[];
+  /** Uses of thread APIs whose types are missing, which some rules could therefore not check. */
+  untyped: UntypedApiUse[];
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
@@ -41,9 +43,11 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
   const internalErrors = [...run.internalErrors];
+  const untyped: UntypedApiUse[] = [];
   for (const { file, sourceFile, program, analysis } of run.analysed) {
     texts.set(file, originalText(sourceFile));
     findings.push(...analysis.findings);
+    untyped.push(...analysis.untyped ?? []);
     internalErrors.push(...analysis.errors);
     // Related locations and fix edits may point into files that were not checked (a type's module):
     // their text comes from the same program, so every position the report prints is exact.
@@ -57,7 +61,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
     }
   }
   return {
-    files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors,
+    files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors, untyped,
   };
 }
 
@@ -113,7 +117,7 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
     const parsed = workspace.get(file);
     if (!parsed) continue;
     const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
-    analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { findings: analysis.findings, errors: analysis.errors } });
+    analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { ...analysis, facts: undefined } });
   }
   return { cwd, files, skipped, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
 }

@@ -1,5 +1,6 @@
 /** What the type checker says about buffers, views and numbers. */
 import { ts } from './ts';
+import { isBundledFile } from './bundled/fallback';
 
 export const TYPED_ARRAYS = new Set([
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
@@ -72,7 +73,8 @@ export function isPromiseLike(type: ts.Type, checker: ts.TypeChecker): boolean {
  * Where a declaration comes from, to tell a platform's API from the program's own code: `module` is
  * the module that declares it (an ambient `declare module 'x'` with any `node:` prefix dropped, else
  * the package it sits in under `node_modules`, `@types/` dropped); `lib` is the default library file
- * it sits in (`lib.dom.d.ts`); `builtin` covers both the default libraries and Node's own types.
+ * it sits in (`lib.dom.d.ts`); `builtin` covers the default libraries and Node's own types, whether
+ * installed or the analyzer's (see bundled/fallback.ts).
  * (The compiler's file names always use `/`.)
  */
 export interface DeclarationOrigin {
@@ -95,5 +97,5 @@ export function declarationOrigin(decl: ts.Node, program: ts.Program): Declarati
       break;
     }
   }
-  return { builtin: lib !== undefined || pkg === '@types/node', module, lib };
+  return { builtin: lib !== undefined || pkg === '@types/node' || isBundledFile(file.fileName), module, lib };
 }

@@ -17,6 +17,7 @@ import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithi
 import { isSourceFile } from './files';
 import { type FlowFile, isUnparsedFlow, markFlow, readFlow } from './flow';
 import { withoutBom } from './positions';
+import { BUNDLED_FILE, missingDeclarations, typedLibraries } from './bundled/fallback';
 import { ts } from './ts';
 
 export interface WorkspaceProblem {
@@ -28,6 +29,13 @@ interface Root {
   project: Project;
   /** Files the config includes; undefined for the loose project (it takes anything). */
   fileNames?: ReadonlySet<string>;
+  /** The config's directory, or the loose project's package: where its packages are resolved from. */
+  dir: string;
+  /** The library packages installed with types there (see bundled/fallback.ts), once asked. */
+  typedLibraries?: ReadonlySet<string>;
+  /** The bundled declarations the project holds ('' for none), and the program they were judged on. */
+  bundled: string;
+  judged?: ts.Program;
 }
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
@@ -107,7 +115,7 @@ export class Workspace {
   get(file: string): { sourceFile: ts.SourceFile; program: ts.Program } | undefined {
     const root = this.rootOfFile.get(file);
     if (!root) return undefined;
-    const program = root.project.getProgram().compilerObject;
+    const program = this.programOf(root);
     const sourceFile = program.getSourceFile(file);
     const refused = this.refused.get(file);
     if (sourceFile && refused) markRefused(sourceFile, refused.why);
@@ -117,6 +125,26 @@ export class Workspace {
       if (tree) markFlow(tree, flow);
     }
     return sourceFile && { sourceFile, program };
+  }
+
+  /**
+   * The root's program, with the bundled declarations of whatever its own files leave undeclared
+   * (judged again only when the program changed: a file added may bring its own types).
+   */
+  private programOf(root: Root): ts.Program {
+    let program = root.project.getProgram().compilerObject;
+    if (root.judged === program) return program;
+    root.typedLibraries ??= typedLibraries(root.dir, root.project.getCompilerOptions());
+    const missing = missingDeclarations(program, root.typedLibraries);
+    if (missing !== root.bundled) {
+      const held = root.project.getSourceFile(BUNDLED_FILE);
+      if (missing) root.project.createSourceFile(BUNDLED_FILE, missing, { overwrite: true });
+      else if (held) root.project.removeSourceFile(held);
+      root.bundled = missing;
+      program = root.project.getProgram().compilerObject;
+    }
+    root.judged = program;
+    return program;
   }
 
   /**
@@ -183,7 +211,7 @@ export class Workspace {
     const pkg = packageDir(file);
     let root = this.loose.get(pkg);
     if (!root) {
-      root = { project: this.project({ ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) }) };
+      root = { project: this.project({ ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) }), dir: pkg, bundled: '' };
       this.loose.set(pkg, root);
     }
     return root;
@@ -204,7 +232,12 @@ export class Workspace {
       root = {
         project: this.project({ ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true }, true),
         fileNames: new Set(parsed.fileNames.map(f => path.normalize(f))),
+        dir: path.dirname(configFile),
+        bundled: '',
       };
+      // The config's own declaration files (`env.d.ts`, `declare module 'x'` shims) are part of every
+      // program tsc builds from it, whichever file is asked for.
+      for (const name of root.fileNames!) if (isDeclarationFile(name)) root.project.addSourceFileAtPathIfExists(name);
     }
     this.roots.set(configFile, root);
     return root;
@@ -285,6 +318,10 @@ function withAutomaticTypes(options: ts.CompilerOptions, dir: string): ts.Compil
     }
   }
   return { typeRoots, types: [...types] };
+}
+
+function isDeclarationFile(file: string): boolean {
+  return /\.d\.[cm]?ts$/.test(file) || /\.d\.[^.]+\.ts$/.test(file);
 }
 
 /** The directory of the nearest package.json above a file, else the file's own directory. */

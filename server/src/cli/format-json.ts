@@ -1,6 +1,6 @@
 import type { Severity } from '../analysis/finding';
 import type { SkippedFile } from '../analysis/generated';
-import { Locator, sortFindings, sortSkipped, type Report } from './report';
+import { Locator, type Range, sortFindings, sortSkipped, type Report } from './report';
 
 /** The `--format json` contract of ARCHITECTURE.md: change it only with a new `version`. */
 export interface JsonOutput {
@@ -9,6 +9,16 @@ export interface JsonOutput {
   diagnostics: JsonDiagnostic[];
   /** Added within version 1: files found but not analysed (`file` relative, like a diagnostic's). */
   skipped: SkippedFile[];
+  /** Added within version 1: uses of thread APIs without types, and the rules that could not check them. */
+  untyped: JsonUntypedUse[];
+}
+
+export interface JsonUntypedUse extends Range {
+  file: string;
+  /** The module or global, as written. */
+  name: string;
+  reason: string;
+  rules: string[];
 }
 
 export interface JsonDiagnostic {
@@ -60,6 +70,10 @@ export function toJsonOutput(report: Report, cwd: string): JsonOutput {
       })),
     })),
     skipped: sortSkipped(report.skipped ?? [], locator).map((skip) => ({ file: locator.relative(skip.file), reason: skip.reason })),
+    untyped: (report.untyped ?? []).map((use) => ({
+      file: locator.relative(use.file), ...locator.range({ file: use.file, start: use.start, end: use.end }),
+      name: use.name, reason: use.reason, rules: use.rules,
+    })),
   };
 }
 

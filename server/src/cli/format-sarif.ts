@@ -97,6 +97,13 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(skip.file) } }],
   }));
 
+  // Not a failure either, but the user must hear that a clean result did not cover these uses.
+  const untyped = (report.untyped ?? []).map((use): Sarif.Notification => ({
+    level: 'warning',
+    message: { text: `'${use.name}' has no types (${use.reason}): ${use.rules.join(', ')} could not check its uses.` },
+    locations: [location({ file: use.file, start: use.start, end: use.end })],
+  }));
+
   const root = pathToFileURL(cwd).href;
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -113,7 +120,7 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
       invocations: [{
         executionSuccessful: failures.length === 0,
         ...(notifications.length === 0 ? {} : { toolConfigurationNotifications: notifications }),
-        ...(failures.length + skips.length === 0 ? {} : { toolExecutionNotifications: [...failures, ...skips] }),
+        ...(failures.length + skips.length + untyped.length === 0 ? {} : { toolExecutionNotifications: [...failures, ...untyped, ...skips] }),
       }],
       originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
       columnKind: 'utf16CodeUnits',

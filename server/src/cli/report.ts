@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { UntypedApiUse } from '../analysis/analyze';
 import type { Finding, Span } from '../analysis/finding';
 import type { SkippedFile } from '../analysis/generated';
 import { LineIndex } from '../analysis/positions';
@@ -14,6 +15,8 @@ export interface Report {
   configProblems: readonly ConfigProblem[];
   /** Failures of the tool itself that the run survived: its findings are incomplete. */
   internalErrors?: readonly string[];
+  /** Uses of thread APIs without types: some rules could not check them. */
+  untyped?: readonly UntypedApiUse[];
 }
 
 /** 1-based, end exclusive, columns in UTF-16 code units: what every CLI format shows. */

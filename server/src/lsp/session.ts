@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, MessageType, ShowMessageNotification, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { FileAnalysis, analyzeFile } from '../analysis/analyze';
+import { FileAnalysis, type UntypedApiUse, analyzeFile } from '../analysis/analyze';
 import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
@@ -29,7 +29,8 @@ export interface Analysed {
   analysis: FileAnalysis;
 }
 
-export type Status = { state: 'idle' } | { state: 'busy'; text: string } | { state: 'error'; text: string };
+/** `warning` on idle: some uses of thread APIs have no types, so some rules could not check them. */
+export type Status = { state: 'idle'; warning?: string } | { state: 'busy'; text: string } | { state: 'error'; text: string };
 
 export const STATUS_NOTIFICATION = 'fearless/status';
 
@@ -48,6 +49,8 @@ export class Session {
   private scanGeneration = 0;
   /** The text each file was last analysed with. */
   private readonly analysedText = new Map<string, string>();
+  /** Per file, its uses of thread APIs without types (see analysis/untyped-apis.ts), as last analysed. */
+  private readonly untyped = new Map<string, readonly UntypedApiUse[]>();
   /** Other files for cross-thread facts: a spawner not yet in the workspace is added to it. */
   private readonly context = {
     graph: this.graph,
@@ -190,7 +193,7 @@ export class Session {
       progress.done();
       if (!stale()) {
         // Open documents whose spawners the scan found were judged again as the graph learned them.
-        this.status(this.lastError ? { state: 'error', text: this.lastError } : { state: 'idle' });
+        this.status(this.lastError ? { state: 'error', text: this.lastError } : this.idle());
         this.clearClosedUnlessWorkspaceMode();
       }
     }
@@ -293,9 +296,10 @@ export class Session {
       this.refreshTargets(this.lockOrder.update(file, edges));
       const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
       for (const e of analysis.errors) this.reportError(e);
-      if (analysis.errors.length === 0 && this.lastError !== undefined) {
+      const untypedChanged = this.noteUntyped(file, analysis.untyped ?? []);
+      if (analysis.errors.length === 0 && (this.lastError !== undefined || untypedChanged)) {
         this.lastError = undefined; // what failed before works now (or was edited away)
-        this.status({ state: 'idle' });
+        this.status(this.idle());
       }
       return analysis;
     } catch (e) {
@@ -333,6 +337,33 @@ export class Session {
         void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
       }
     }
+  }
+
+  /** Records a file's untyped uses, logging new ones; whether the workspace's changed. */
+  private noteUntyped(file: string, uses: readonly UntypedApiUse[]): boolean {
+    const key = (list: readonly UntypedApiUse[] | undefined): string => JSON.stringify(list?.map(u => [u.name, u.reason, u.rules]) ?? []);
+    if (key(this.untyped.get(file)) === key(uses)) return false;
+    if (uses.length > 0) this.untyped.set(file, uses);
+    else this.untyped.delete(file);
+    const at = new Locator(this.textOf);
+    for (const use of uses) {
+      const { line, character } = at.position(file, use.start);
+      this.connection.console.warn(`Fearless: ${file}:${line + 1}:${character + 1}: '${use.name}' has no types (${use.reason}): ` +
+        `${use.rules.join(', ')} cannot check its uses.`);
+    }
+    return true;
+  }
+
+  /** The idle status, with what the workspace's uses of untyped thread APIs keep from being checked. */
+  private idle(): Status {
+    const uses = [...this.untyped.values()].flat();
+    if (uses.length === 0) return { state: 'idle' };
+    const rules = [...new Set(uses.flatMap(u => u.rules))].sort();
+    return {
+      state: 'idle',
+      warning: `${uses.length} use${uses.length === 1 ? '' : 's'} of thread APIs without types in ${this.untyped.size} ` +
+        `file${this.untyped.size === 1 ? '' : 's'}: ${rules.join(', ')} cannot check them`,
+    };
   }
 
   private reportError(message: string): void {

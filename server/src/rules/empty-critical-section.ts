@@ -8,6 +8,7 @@ export const emptyCriticalSection: Rule = {
     family: 'locks',
     defaultSeverity: 'warning',
     description: 'A lock acquired and released with nothing in between: it protects nothing (the work meant to be under it is elsewhere).',
+    typedApis: ['locks'],
   },
   check(ctx) {
     const { facts } = ctx;

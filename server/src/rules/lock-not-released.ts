@@ -14,6 +14,7 @@ export const lockNotReleased: Rule = {
     family: 'locks',
     defaultSeverity: 'warning',
     description: 'A lock that some return, throw, jump or the end of the function leaves held: every thread that waits for it blocks forever.',
+    typedApis: ['locks'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -17,6 +17,7 @@ export const lockWithoutFinally: Rule = {
     family: 'locks',
     defaultSeverity: 'info',
     description: 'A lock released on every path but not in `finally`, with a call in between that may throw: an exception leaks the lock.',
+    typedApis: ['locks'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -1,4 +1,5 @@
 import type { Severity } from '../analysis/finding';
+import type { TypedApi } from '../analysis/untyped-apis';
 
 export type RuleFamily = 'sync' | 'send' | 'join' | 'locks' | 'meta';
 
@@ -9,6 +10,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** One line, for the README table, SARIF `shortDescription` and hovers. */
   description: string;
+  /** The APIs this rule knows by their declared types: where those are missing, it cannot see their uses. */
+  typedApis?: readonly TypedApi[];
 }
 
 const DOCS_BASE = 'https://github.com/fearless-dev/fearless/blob/main/docs/rules/';

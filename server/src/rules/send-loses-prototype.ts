@@ -11,6 +11,7 @@ export const sendLosesPrototype: Rule = {
     family: 'send',
     defaultSeverity: 'warning',
     description: 'A class instance sent to another thread: it arrives as a plain object, without its methods, accessors and #private fields.',
+    typedApis: ['threads', 'pools'],
   },
   check(ctx) {
     const { facts } = ctx;

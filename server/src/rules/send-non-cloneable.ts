@@ -21,6 +21,7 @@ export const sendNonCloneable: Rule = {
     family: 'send',
     defaultSeverity: 'error',
     description: 'A function, symbol, Promise, weak collection or DOM node sent to another thread: a DataCloneError.',
+    typedApis: ['threads', 'pools'],
   },
   check(ctx) {
     const { facts } = ctx;

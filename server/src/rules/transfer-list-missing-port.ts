@@ -14,6 +14,7 @@ export const transferListMissingPort: Rule = {
     family: 'send',
     defaultSeverity: 'error',
     description: 'A MessagePort in a message but not in its transfer list: postMessage throws a TypeError.',
+    typedApis: ['threads', 'pools'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -12,6 +12,7 @@ export const transferSharedBuffer: Rule = {
     family: 'send',
     defaultSeverity: 'error',
     description: 'Shared memory (a SharedArrayBuffer or a view of one) in a transfer list: postMessage throws a TypeError.',
+    typedApis: ['threads', 'pools'],
   },
   check(ctx) {
     const { facts } = ctx;

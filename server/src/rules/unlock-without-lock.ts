@@ -10,6 +10,7 @@ export const unlockWithoutLock: Rule = {
     family: 'locks',
     defaultSeverity: 'warning',
     description: 'A lock released where some path does not hold it: it frees a lock another thread holds, or releases twice.',
+    typedApis: ['locks'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -30,6 +30,7 @@ export const useAfterTransfer: Rule = {
     family: 'send',
     defaultSeverity: 'error',
     description: 'A buffer, view or MessagePort used after a postMessage transferred it: it is detached (empty) or dead on this side.',
+    typedApis: ['threads', 'pools'],
   },
   check(ctx) {
     const { facts } = ctx;

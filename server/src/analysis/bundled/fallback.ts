@@ -1,0 +1,52 @@
+/**
+ * Which of the bundled declarations a program lacks. A project is analysed with the types it has; where
+ * it has none for an API the rules know by its declarations (no `@types/node`, a pool or lock package
+ * not installed or untyped), the analyzer adds its own, so that no rule goes silent for want of types.
+ * Never both: the user's declarations, where present, are the ones the rules see.
+ */
+import path from 'node:path';
+import { ts } from '../ts';
+import { LIBRARY_MODULES } from './libraries';
+import { NODE_GLOBALS, NODE_MODULES, NODE_WEB_GLOBALS } from './node';
+
+/** Where a project holds the bundled declarations: a path no file on disk has. */
+export const BUNDLED_FILE = path.resolve('/__fearless__/bundled.d.ts');
+
+export function isBundledFile(fileName: string): boolean {
+  return fileName.replace(/\\/g, '/').endsWith('/__fearless__/bundled.d.ts');
+}
+
+const TYPED_EXTENSIONS = new Set<string>([
+  ts.Extension.Ts, ts.Extension.Tsx, ts.Extension.Dts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Dmts, ts.Extension.Dcts,
+]);
+
+/** The packages of LIBRARY_MODULES that resolve to declarations from `dir` (installed and typed). */
+export function typedLibraries(dir: string, options: ts.CompilerOptions): ReadonlySet<string> {
+  const from = path.join(dir, '__fearless__.ts');
+  return new Set(Object.keys(LIBRARY_MODULES).filter(name => {
+    const resolved = ts.resolveModuleName(name, from, options, ts.sys).resolvedModule;
+    return resolved !== undefined && TYPED_EXTENSIONS.has(resolved.extension);
+  }));
+}
+
+/**
+ * The text of the declarations `program` lacks, '' when it lacks none: judged on its own files only
+ * (the bundled file it may already hold does not count), so the answer is the same before and after.
+ */
+export function missingDeclarations(program: ts.Program, typed: ReadonlySet<string>): string {
+  const checker = program.getTypeChecker();
+  const ambient = new Map(checker.getAmbientModules().map(m => [m.name.replace(/^"|"$/g, ''), m]));
+  const global = (name: string): ts.Symbol | undefined => checker.resolveName(name, undefined, ts.SymbolFlags.Value, false);
+  const parts: string[] = [];
+  if (!declaredByProgram(ambient.get('worker_threads'))) parts.push(NODE_MODULES);
+  if (!declaredByProgram(global('__dirname'))) parts.push(NODE_GLOBALS);
+  if (!declaredByProgram(global('structuredClone'))) parts.push(NODE_WEB_GLOBALS);
+  for (const [name, text] of Object.entries(LIBRARY_MODULES)) {
+    if (!typed.has(name) && !declaredByProgram(ambient.get(name))) parts.push(text);
+  }
+  return parts.join('');
+}
+
+function declaredByProgram(symbol: ts.Symbol | undefined): boolean {
+  return symbol?.declarations?.some(d => !isBundledFile(d.getSourceFile().fileName)) ?? false;
+}

@@ -1,6 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { LockKey } from '../analysis/locks';
 import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks';
+import { heldRunExclusiveCalls, isCounting, isWaitedFor } from '../analysis/run-exclusive';
+import { skipOuter } from '../analysis/syntax';
 import { Rule } from './rule';
 import { byNode, lockEvents, lockName, whereTaken } from './support/locks';
 
@@ -15,15 +17,26 @@ export const doubleLock: Rule = {
     const { facts } = ctx;
     for (const copies of byNode(lockEvents(facts, 'acquire'))) {
       const { event } = copies[0];
-      if (!isExclusive(event.key) || event.counting) continue;
+      if (!isExclusive(event.key) || (event.counting && isCounting(facts.checker, receiverOf(event.node)))) continue;
+      // An in-thread lock's second acquire only queues behind the first: a deadlock when the holder waits for it.
+      if (event.flavor === 'in-thread' && !(ts.isExpression(event.node) && isWaitedFor(copies[0].fl, event.node))) continue;
       const held = copies.find(c => facts.locks.heldBefore(c.fl, c.n, event.node.getStart()).has(event.key));
       if (!held) continue;
       const name = lockName(event);
       ctx.report({
         at: event.node,
         message: `'${name}' is already held here${event.viaCall ? ' and this call takes it again' : ''}: it is not reentrant, ` +
-          'so this thread waits for itself forever.',
+          `so this ${event.flavor === 'in-thread' ? 'task' : 'thread'} waits for itself forever.`,
         related: whereTaken(facts, held.fl, held.n, event.node.getStart(), event.key, name),
+      });
+    }
+    for (const { call, lock, key, fl, n } of heldRunExclusiveCalls(facts)) {
+      const name = lock.getText();
+      ctx.report({
+        at: call,
+        message: `'${name}' is already held here, and this runExclusive waits to take it again: it is not reentrant, ` +
+          'so this task waits for itself forever.',
+        related: whereTaken(facts, fl, n, call.getStart(), key, name),
       });
     }
     // Through a call: the function called takes, inside, a lock the caller holds.
@@ -49,6 +62,12 @@ export const doubleLock: Rule = {
     }
   },
 };
+
+/** `m` of a typed lock's `m.acquire()`. */
+function receiverOf(node: ts.Node): ts.Expression {
+  const callee = ts.isCallExpression(node) ? skipOuter(node.expression) : undefined;
+  return callee && ts.isPropertyAccessExpression(callee) ? callee.expression : node as ts.Expression;
+}
 
 /** Locks one holder cannot take twice: not a read lock (readers share), not the unknown lock. */
 function isExclusive(key: LockKey): boolean {

@@ -32,21 +32,30 @@ export function typedLibraries(dir: string, options: ts.CompilerOptions): Readon
 /**
  * The text of the declarations `program` lacks, '' when it lacks none: judged on its own files only
  * (the bundled file it may already hold does not count), so the answer is the same before and after.
+ * Judged from the files the program holds, not by a type checker: the checker would have to be built
+ * twice, once for the question and once for the program with the answer.
  */
 export function missingDeclarations(program: ts.Program, typed: ReadonlySet<string>): string {
-  const checker = program.getTypeChecker();
-  const ambient = new Map(checker.getAmbientModules().map(m => [m.name.replace(/^"|"$/g, ''), m]));
-  const global = (name: string): ts.Symbol | undefined => checker.resolveName(name, undefined, ts.SymbolFlags.Value, false);
+  const files = program.getSourceFiles().filter(f => !isBundledFile(f.fileName));
+  const nodeTypes = files.some(f => /\/@types\/node\//.test(f.fileName));
+  const webGlobals = nodeTypes || files.some(f => program.isSourceFileDefaultLibrary(f) && /\/lib\.(dom|webworker)\.d\.ts$/.test(f.fileName));
+  const ambient = ambientModules(files);
   const parts: string[] = [];
-  if (!declaredByProgram(ambient.get('worker_threads'))) parts.push(NODE_MODULES);
-  if (!declaredByProgram(global('__dirname'))) parts.push(NODE_GLOBALS);
-  if (!declaredByProgram(global('structuredClone'))) parts.push(NODE_WEB_GLOBALS);
+  if (!nodeTypes && !ambient.has('worker_threads')) parts.push(NODE_MODULES);
+  if (!nodeTypes) parts.push(NODE_GLOBALS);
+  if (!webGlobals) parts.push(NODE_WEB_GLOBALS);
   for (const [name, text] of Object.entries(LIBRARY_MODULES)) {
-    if (!typed.has(name) && !declaredByProgram(ambient.get(name))) parts.push(text);
+    if (!typed.has(name) && !ambient.has(name)) parts.push(text);
   }
   return parts.join('');
 }
 
-function declaredByProgram(symbol: ts.Symbol | undefined): boolean {
-  return symbol?.declarations?.some(d => !isBundledFile(d.getSourceFile().fileName)) ?? false;
+/** The modules the files declare with `declare module 'x'` (the user's shims, a package's own declarations). */
+function ambientModules(files: readonly ts.SourceFile[]): Set<string> {
+  const names = new Set<string>();
+  for (const file of files) {
+    if (!file.isDeclarationFile && ts.isExternalModule(file)) continue;
+    for (const s of file.statements) if (ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name)) names.add(s.name.text);
+  }
+  return names;
 }

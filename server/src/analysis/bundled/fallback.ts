@@ -53,9 +53,19 @@ export function missingDeclarations(program: ts.Program, typed: ReadonlySet<stri
 /** The modules the files declare with `declare module 'x'` (the user's shims, a package's own declarations). */
 function ambientModules(files: readonly ts.SourceFile[]): Set<string> {
   const names = new Set<string>();
-  for (const file of files) {
-    if (!file.isDeclarationFile && ts.isExternalModule(file)) continue;
-    for (const s of file.statements) if (ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name)) names.add(s.name.text);
+  for (const file of files) for (const name of declaredModules(file)) names.add(name);
+  return names;
+}
+
+/** Per tree: an editor's every keystroke makes a new program, nearly all of whose files are the same trees. */
+const declared = new WeakMap<ts.SourceFile, readonly string[]>();
+
+function declaredModules(file: ts.SourceFile): readonly string[] {
+  let names = declared.get(file);
+  if (!names) {
+    names = !file.isDeclarationFile && ts.isExternalModule(file) ? [] : file.statements
+      .flatMap(s => ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) ? [s.name.text] : []);
+    declared.set(file, names);
   }
   return names;
 }

@@ -5,15 +5,17 @@
  * off: returned, stored, passed on, or given a `MessagePort`, whose channel then carries its life);
  * and whether its `'error'` event is handled. One join or handler anywhere counts; a listener whose
  * event we cannot read counts as a hand-off. A worker kept by a wrapper class local to the file is
- * judged where the class's users listen or terminate (members.ts). The Join rules, the hover and the
- * thread map build on this.
+ * judged where the class's users listen or terminate; one kept in a field of any other class, by the
+ * class's own code, when nothing else reaches the field (members.ts). Keeping a worker in a field, a
+ * module's variable or a Map is no hand-off: what the code that reads it there does decides. The Join
+ * rules, the hover and the thread map build on this.
  */
 import { ts } from './ts';
 import type { FileFacts } from './file-facts';
-import { classMemberOf, memberAccesses } from './members';
+import { classMemberOf, fieldAccesses, instanceClassAt, instanceField, memberAccesses } from './members';
 import { enclosingFunction, isValueUnused, outerParent, skipOuter } from './syntax';
 import { builtinName } from './types';
-import { type Flow, type MemberUse, followValue } from './value-flow';
+import { ADDERS, type Flow, type MemberUse, followValue, isAssigned } from './value-flow';
 
 export type JoinStatus =
   | { kind: 'joined'; at: ts.Node }
@@ -33,6 +35,10 @@ export interface WorkerFate {
   uses: readonly ts.Expression[];
   /** The variable the spawn is put in straight away (`w` of `const w = new Worker(…)`). */
   holder?: ts.Identifier;
+  /** The field of `this` it is put in straight away, as code names it (`this.worker`, `this.#worker`). */
+  field?: string;
+  /** The collection it is put in straight away (`cache` of `cache.set(key, new Worker(…))`), and whether by a key. */
+  collection?: { name: string; keyed: boolean };
 }
 
 /** Ending a worker or a pool: `worker.terminate()`, `pool.destroy()` (Piscina, Tinypool), `pool.close()`. */
@@ -47,7 +53,7 @@ const NEUTRAL_METHODS = new Set(['postMessage', 'off', 'removeListener', 'remove
   'setMaxListeners', 'listenerCount', 'listeners', 'onmessageerror']);
 
 export function workerFate(facts: FileFacts, spawn: ts.NewExpression | ts.CallExpression): WorkerFate {
-  const flow = followValue(facts.refs, { expressions: [spawn] }, { chaining: LISTENERS });
+  const flow = followWorker(facts, spawn);
   const joins: JoinStatus[] = [];
   const errors: ErrorStatus[] = [];
   const transfer = spawn.arguments?.[1] && transferListOf(spawn.arguments[1], 'transferList');
@@ -64,7 +70,99 @@ export function workerFate(facts: FileFacts, spawn: ts.NewExpression | ts.CallEx
     if (rejectionIsHandled(call)) errors.push({ kind: 'handled', at: call });
   }
   for (const at of flow.escapes) handOff(joins, errors, at);
-  return { join: strongest(joins) ?? { kind: 'never' }, errors: strongestError(errors), uses: flow.uses, holder: holderOf(spawn, flow) };
+  return {
+    join: strongest(joins) ?? { kind: 'never' }, errors: strongestError(errors), uses: flow.uses, holder: holderOf(spawn, flow),
+    ...keptIn(facts, spawn),
+  };
+}
+
+/**
+ * The worker's flow, on through the fields it is kept in: where value-flow.ts loses it in a field
+ * of a class it cannot see whole (exported, or its instances handed out), the field's own accesses
+ * take over when no other code reaches it (members.ts), so that a library class's worker is judged
+ * by what the class does with it.
+ */
+function followWorker(facts: FileFacts, spawn: ts.Expression): Flow {
+  const options = { chaining: LISTENERS };
+  const flow = followValue(facts.refs, { expressions: [spawn] }, options);
+  const followed = new Set<ts.Node>();
+  const escapes: ts.Node[] = [];
+  for (let i = 0; i < flow.escapes.length; i++) {
+    const at = flow.escapes[i];
+    const field = storedField(facts, at);
+    const accesses = field && fieldAccesses(facts.refs, field.cls, field.name);
+    if (!accesses) {
+      escapes.push(at);
+      continue;
+    }
+    const fresh = accesses.filter(a => !isAssigned(a) && !followed.has(a));
+    for (const a of fresh) followed.add(a);
+    const more = followValue(facts.refs, { expressions: fresh }, options);
+    flow.uses.push(...more.uses);
+    flow.members.push(...more.members);
+    flow.args.push(...more.args);
+    flow.escapes.push(...more.escapes);
+  }
+  return { ...flow, escapes };
+}
+
+/** The instance field an escape stores the worker in: `this.name = w` (or `||=`, `??=`), a field's initializer. */
+function storedField(facts: FileFacts, at: ts.Node): { cls: ts.ClassLikeDeclaration; name: ts.PropertyName } | undefined {
+  if (ts.isPropertyDeclaration(at) && at.initializer) {
+    const cls = instanceClassAt(at.initializer);
+    return cls && { cls, name: at.name };
+  }
+  if (!ts.isBinaryExpression(at) || !HOLDING.has(at.operatorToken.kind)) return undefined;
+  const target = skipOuter(at.left);
+  return ts.isPropertyAccessExpression(target) ? instanceField(facts.refs, target) : undefined;
+}
+
+/** Where the spawn is put straight away, for messages: a field (`this.worker`), a collection (`cache.set(key, new Worker(…))`). */
+function keptIn(facts: FileFacts, spawn: ts.Expression): Pick<WorkerFate, 'field' | 'collection'> {
+  let worker = spawn;
+  for (;;) { // on through `new Worker(…).on('error', …)`, which is the worker too
+    const access = outerParent(worker);
+    const call = outerParent(access);
+    if (!ts.isPropertyAccessExpression(access) || !LISTENERS.has(access.name.text) || !ts.isCallExpression(call)) break;
+    worker = call;
+  }
+  const p = outerParent(worker);
+  if (ts.isPropertyDeclaration(p) && p.initializer && skipOuter(p.initializer) === worker && instanceClassAt(p.initializer)) {
+    return { field: `this.${p.name.getText()}` };
+  }
+  if (ts.isBinaryExpression(p) && HOLDING.has(p.operatorToken.kind) && skipOuter(p.right) === worker) {
+    const target = skipOuter(p.left);
+    return ts.isPropertyAccessExpression(target) && instanceField(facts.refs, target) ? { field: target.getText() } : {};
+  }
+  const callee = ts.isCallExpression(p) ? skipOuter(p.expression) : undefined;
+  if (callee && ts.isPropertyAccessExpression(callee) && ADDERS.has(callee.name.text) &&
+      skipOuter((p as ts.CallExpression).arguments.at(-1)!) === worker) {
+    return { collection: { name: callee.expression.getText(), keyed: callee.name.text === 'set' } };
+  }
+  return {};
+}
+
+/**
+ * How a message names the worker: `Worker 'w'`, `Worker 'this.worker'`, `The worker cached in 'cache'`;
+ * and the name its code snippets use.
+ */
+export function workerName(fate: WorkerFate): { subject: string; code?: string } {
+  const code = fate.holder?.text ?? fate.field;
+  if (code) return { subject: `Worker '${code}'`, code };
+  const { collection } = fate;
+  return { subject: collection ? `The worker ${collection.keyed ? 'cached' : 'kept'} in '${collection.name}'` : 'This worker' };
+}
+
+/**
+ * The name a line right after the spawn's statement may give the worker: its variable, or the field
+ * a statement of its own sets (`this.worker = new Worker(…);`; not `this.worker ||= …`, which may keep
+ * the worker it had, and run again).
+ */
+export function nameAfterSpawn(site: ts.Expression, fate: WorkerFate): string | undefined {
+  if (fate.holder) return fate.holder.text;
+  const p = outerParent(site);
+  const statement = ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isExpressionStatement(outerParent(p));
+  return statement ? fate.field : undefined;
 }
 
 function judgeMember(facts: FileFacts, m: MemberUse, joins: JoinStatus[], errors: ErrorStatus[]): void {

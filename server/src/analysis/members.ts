@@ -1,17 +1,23 @@
 /**
- * Where the members of a wrapper class are reached, when every place is in sight: the class is local
- * to its file (not exported, not extended, named only by `new C(…)` and types, not extending another
- * class whose code could reach its members), and neither its instances nor its `this` go anywhere
+ * Where the members of a class are reached. Every place is in sight when the class is local to its
+ * file (not exported, not extended, named only by `new C(…)` and types, not extending another class
+ * whose code could reach its members), and neither its instances nor its `this` go anywhere
  * value-flow.ts loses them. Then `this.worker` inside it and `wrapper.on(…)` outside are all the
  * accesses there are, and an object kept in a field can be followed through them (value-flow.ts), and a
  * listener the class forwards (`on(event, fn) { this.worker.on(event, fn) }`) judged at the calls of
- * its method (joins.ts). Of any other class nothing can be claimed: its members are reached from code
- * we do not see.
+ * its method (joins.ts). Of any other class, only a field that no code but the class's own reads is
+ * in sight (fieldAccesses): the users of a library's class do not reach into what it keeps, unless the
+ * class lets them (a protected field, `this` handed out) or code is known to (a base class or a
+ * subclass, a read of the field elsewhere in the file).
  */
+import { builtinModules } from 'node:module';
 import { ts } from './ts';
 import type { References } from './references';
-import { enclosingFunction, outerParent, skipOuter } from './syntax';
+import { importedNames } from './spawns';
+import { enclosingFunction, isInside, outerParent, propertyName, skipOuter } from './syntax';
 import { followValue } from './value-flow';
+
+const NODE_BUILTINS = new Set(builtinModules);
 
 /** Per file, each class asked about: the accesses of its instances' members by name, or null when it is not local. */
 const reach = new WeakMap<References, Map<ts.ClassLikeDeclaration, ReadonlyMap<string, ts.PropertyAccessExpression[]> | null>>();
@@ -29,6 +35,65 @@ export function memberAccesses(refs: References, cls: ts.ClassLikeDeclaration, n
   }
   const byName = classes.get(cls);
   return byName ? byName.get(name) ?? [] : undefined;
+}
+
+/**
+ * The accesses of the instance field `name` of `cls` (the assignments to it included), when every
+ * code that reads it is in sight: all its accesses when the class is local; else those of the
+ * class's own code (`this.name`, through `const self = this`), when no other code can reach the field.
+ * A private field (`#name`, `private`) is read by the class alone. Other code may read a public one
+ * when it is protected, the class extends a class that is not Node's own (its code may read it) or is
+ * extended in the file, `this` goes where we do not follow, or the file reads a member of that name of
+ * something else. Undefined when the field is reached from code we do not see.
+ */
+export function fieldAccesses(refs: References, cls: ts.ClassLikeDeclaration, name: ts.PropertyName): readonly ts.PropertyAccessExpression[] | undefined {
+  const text = memberName(name);
+  if (text === undefined) return undefined;
+  const local = memberAccesses(refs, cls, text);
+  if (local) return local;
+  const code = ownCode(refs, cls);
+  const accesses = code.accesses.get(text) ?? [];
+  const declared = cls.members.find(m => ts.isPropertyDeclaration(m) && memberName(m.name) === text);
+  const modifiers = declared && ts.canHaveModifiers(declared) ? ts.getModifiers(declared) ?? [] : [];
+  if (ts.isPrivateIdentifier(name) || modifiers.some(m => m.kind === ts.SyntaxKind.PrivateKeyword)) return accesses;
+  if (modifiers.some(m => m.kind === ts.SyntaxKind.ProtectedKeyword) || code.thisLeaks || !extendsOnlyBuiltins(refs, cls) ||
+      isExtendedInFile(refs, cls)) {
+    return undefined;
+  }
+  const own = new Set<ts.Node>(accesses);
+  return refs.named(text).some(id => !own.has(id.parent) && readsMember(refs, cls, id)) ? undefined : accesses;
+}
+
+/**
+ * The instance field a member access reaches through `this` or an alias of it (`const self = this`),
+ * in the instance code of a class.
+ */
+export function instanceField(refs: References, access: ts.PropertyAccessExpression): { cls: ts.ClassLikeDeclaration; name: ts.MemberName } | undefined {
+  let object = skipOuter(access.expression);
+  if (ts.isIdentifier(object)) {
+    const decl = refs.symbolAt(object)?.valueDeclaration;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+    object = skipOuter(decl.initializer);
+  }
+  const cls = object.kind === ts.SyntaxKind.ThisKeyword ? instanceClassAt(object) : undefined;
+  return cls && { cls, name: access.name };
+}
+
+/** A member's name as written: a plain one, or a private `#name`. */
+function memberName(name: ts.PropertyName): string | undefined {
+  return ts.isPrivateIdentifier(name) ? name.text : propertyName(name);
+}
+
+/**
+ * `x.name` or `const { name } = x` of an object that may be an instance of `cls`: not `x.name` of a
+ * type whose member of that name is declared elsewhere (another class's field); of an untyped object, any.
+ */
+function readsMember(refs: References, cls: ts.ClassLikeDeclaration, id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (ts.isBindingElement(p)) return ts.isObjectBindingPattern(p.parent) && (p.propertyName ?? p.name) === id;
+  if (!ts.isPropertyAccessExpression(p) || p.name !== id) return false;
+  const declarations = refs.symbolAt(id)?.declarations;
+  return !declarations || declarations.some(d => isInside(d, cls));
 }
 
 /** The class whose instance `this` is at `node`: in a (non-static) method, accessor, constructor or field initializer, through arrow functions. */
@@ -89,6 +154,78 @@ function accessesByName(refs: References, cls: ts.ClassLikeDeclaration): Map<str
   if (flow.escapes.length > 0 || flow.args.length > 0) return undefined;
   for (const m of flow.members) add(m.access);
   return accesses;
+}
+
+interface OwnCode {
+  /** By name, the member accesses of the instance code of the class (on `this`, or an alias of it). */
+  accesses: Map<string, ts.PropertyAccessExpression[]>;
+  /** Whether `this` goes anywhere else, where code we do not see may read its members. */
+  thisLeaks: boolean;
+}
+
+const ownCodes = new WeakMap<ts.ClassLikeDeclaration, OwnCode>();
+
+function ownCode(refs: References, cls: ts.ClassLikeDeclaration): OwnCode {
+  let code = ownCodes.get(cls);
+  if (code) return code;
+  const accesses = new Map<string, ts.PropertyAccessExpression[]>();
+  let thisLeaks = false;
+  const instance = (e: ts.Expression): void => {
+    const p = outerParent(e);
+    if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === e) {
+      const list = accesses.get(p.name.text);
+      if (list) list.push(p);
+      else accesses.set(p.name.text, [p]);
+    } else if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && e.kind === ts.SyntaxKind.ThisKeyword) {
+      const alias = refs.symbolAt(p.name); // const self = this
+      if (!alias) thisLeaks = true;
+      else for (const ref of refs.of(alias)) if (ref !== p.name) instance(ref);
+    } else if (!ts.isReturnStatement(p) && !bindsMethod(e, p) && !isComparison(p)) {
+      thisLeaks = true; // passed on, stored, spread: its members are read elsewhere
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.ThisKeyword && instanceClassAt(n) === cls) instance(n as ts.Expression);
+    ts.forEachChild(n, visit);
+  };
+  visit(cls);
+  ownCodes.set(cls, code = { accesses, thisLeaks });
+  return code;
+}
+
+/** `this.method.bind(this)`, `.call(this, …)`, `.apply(this, …)`: a method of the class given its own instance. */
+function bindsMethod(e: ts.Expression, p: ts.Node): boolean {
+  if (!ts.isCallExpression(p) || skipOuter(p.arguments[0] ?? p) !== e) return false;
+  const callee = skipOuter(p.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !['bind', 'call', 'apply'].includes(callee.name.text)) return false;
+  const method = skipOuter(callee.expression);
+  return ts.isPropertyAccessExpression(method) && skipOuter(method.expression).kind === ts.SyntaxKind.ThisKeyword;
+}
+
+function isComparison(p: ts.Node): boolean {
+  if (!ts.isBinaryExpression(p)) return false;
+  const op = p.operatorToken.kind;
+  return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+}
+
+/** Whether the class extends nothing, or a class of Node or the browser (EventEmitter, a stream, EventTarget), whose code reads none of its fields. */
+function extendsOnlyBuiltins(refs: References, cls: ts.ClassLikeDeclaration): boolean {
+  const base = cls.heritageClauses?.find(h => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  if (!base) return true;
+  let root = skipOuter(base);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
+  if (!ts.isIdentifier(root)) return false;
+  const module = importedNames(cls.getSourceFile()).get(root.text)?.module;
+  if (module !== undefined) return module.startsWith('node:') || NODE_BUILTINS.has(module);
+  const declaration = refs.symbolAt(root)?.declarations?.[0];
+  return !!declaration && declaration.getSourceFile().hasNoDefaultLib; // a global of the default library: EventTarget
+}
+
+function isExtendedInFile(refs: References, cls: ts.ClassLikeDeclaration): boolean {
+  const symbol = cls.name && refs.symbolAt(cls.name);
+  return !!symbol && refs.of(symbol).some(ref => ts.isExpressionWithTypeArguments(ref.parent) && ts.isHeritageClause(ref.parent.parent) &&
+    ref.parent.parent.token === ts.SyntaxKind.ExtendsKeyword);
 }
 
 function isStatic(member: ts.Node): boolean {

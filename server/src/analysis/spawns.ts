@@ -178,7 +178,7 @@ function filenameOption(options: ts.Expression | undefined): ts.Expression | und
 }
 
 /** Local name → the module and exported name it is imported as (`default`, `*` for a namespace). */
-function importedNames(file: ts.SourceFile): Map<string, { module: string; name: string }> {
+export function importedNames(file: ts.SourceFile): Map<string, { module: string; name: string }> {
   const out = new Map<string, { module: string; name: string }>();
   for (const stmt of file.statements) {
     if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) {

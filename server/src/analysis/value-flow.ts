@@ -48,7 +48,8 @@ export interface FlowOptions {
 const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'some', 'every', 'flatMap', 'find', 'findLast', 'findIndex', 'findLastIndex']);
 /** Collection methods whose result is an element. */
 const ELEMENT_RESULTS = new Set(['pop', 'shift', 'at', 'get', 'find', 'findLast']);
-const ADDERS = new Set(['push', 'unshift', 'add', 'set']);
+/** Collection methods that put an element in. */
+export const ADDERS = new Set(['push', 'unshift', 'add', 'set']);
 /** Collection members that neither hand elements out nor let the collection go. */
 const QUERIES = new Set(['length', 'size', 'has', 'delete', 'clear', 'includes', 'indexOf', 'lastIndexOf', 'keys']);
 const COLLECTION_CLASSES = new Set(['Array', 'Map', 'Set']);

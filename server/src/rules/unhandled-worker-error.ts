@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../analysis/finding';
-import { type WorkerFate, executorParameter } from '../analysis/joins';
+import { type WorkerFate, executorParameter, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';
 import { enclosingFunction, skipOuter } from '../analysis/syntax';
 import { Rule, insertAt } from './rule';
@@ -25,8 +25,7 @@ export const unhandledWorkerError: Rule = {
       if (site.kind !== runtime) continue;
       const fate = facts.fateOf(site.node);
       if (fate.errors.kind !== 'unhandled') continue;
-      const name = fate.holder?.text;
-      const subject = name ? `Worker '${name}'` : 'This worker';
+      const { subject } = workerName(fate);
       ctx.report({
         at: site.node,
         message: runtime === 'node'
@@ -47,7 +46,7 @@ export const unhandledWorkerError: Rule = {
  */
 function errorHandlerFix(site: SpawnSite, fate: WorkerFate, runtime: 'node' | 'web'): Fix[] {
   const title = "Add an `'error'` handler";
-  const name = fate.holder?.text;
+  const name = nameAfterSpawn(site.node, fate);
   const spawnStatement = listedStatement(site.node);
   const rejecting = (reject: string): string => runtime === 'node' ? reject : `(event) => ${reject}(new Error(event.message))`;
   const logging = runtime === 'node' ? '(error) => console.error(error)' : '(event) => console.error(`worker failed: ${event.message}`)';

@@ -1,6 +1,6 @@
 import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import type { WorkerFate } from '../analysis/joins';
+import { type WorkerFate, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';
 import { Rule, insertAt, replaceNode } from './rule';
 import { isAwaitAllowed } from './support/await';
@@ -22,8 +22,7 @@ export const unjoinedWorker: Rule = {
     for (const site of sites) {
       const fate = facts.fateOf(site.node);
       if (fate.join.kind !== 'never') continue;
-      const name = fate.holder?.text;
-      const subject = name ? `Worker '${name}'` : 'This worker';
+      const { subject, code: name } = workerName(fate);
       ctx.report({
         at: site.node,
         message: `${subject} is never joined: nothing observes its end (an 'exit' listener, await once(${name ?? 'worker'}, 'exit'), ` +
@@ -65,7 +64,7 @@ function joinFix(facts: FileFacts, site: SpawnSite, fate: WorkerFate): Fix | und
 function detachFix(site: SpawnSite, fate: WorkerFate): Fix | undefined {
   const statement = listedStatement(site.node);
   if (!statement) return undefined;
-  const name = fate.holder?.text;
+  const name = nameAfterSpawn(site.node, fate);
   if (name) return { title: `Detach: \`${name}.unref()\``, kind: 'suggestion', edits: [lineAfter(statement, `${name}.unref();`)] };
   const chain = workerChain(statement, fate);
   if (!chain) return undefined;

@@ -8,7 +8,7 @@
  * Cross-thread provenance (what a spawner put in `workerData` or posted) comes in through `external`.
  */
 import { ts } from './ts';
-import { hasJsDocTag, isFunctionBoundary, skipOuter } from './syntax';
+import { hasJsDocTag, isFunctionBoundary, propertyName, skipOuter } from './syntax';
 import { BufferState, TYPED_ARRAYS, bufferStateOfType, builtinName, isNumberType } from './types';
 import type { References } from './references';
 import type { ExternalValues } from './cross-thread';
@@ -35,6 +35,14 @@ export function sharesRoot(a: Provenance, b: Provenance): boolean {
 }
 
 const UNKNOWN: Provenance = { state: 'unknown', roots: new Set() };
+const LOGICAL_ASSIGNMENTS = new Set([ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
+
+/** The expressions a property or binding may hold, and whether they are all of them. */
+interface PropertySources {
+  values: ts.Expression[];
+  complete: boolean;
+}
+const NOT_FOLLOWED: PropertySources = { values: [], complete: false };
 const UNSHARED: Provenance = { state: 'unshared', roots: new Set() };
 const MAX_DEPTH = 12;
 /** View methods that return a view over a new, ordinary buffer. */
@@ -78,6 +86,7 @@ export class ProvenanceAnalysis {
         return combine([this.value(e.left, depth + 1), this.value(e.right, depth + 1)]);
       }
       if (k === ts.SyntaxKind.EqualsToken) return this.value(e.right, depth + 1);
+      if (LOGICAL_ASSIGNMENTS.has(k)) return combine([this.value(e.left, depth + 1), this.value(e.right, depth + 1)]);
     }
     if (ts.isPropertyAccessExpression(e) && e.name.text === 'buffer' && this.isView(e.expression)) {
       return this.value(e.expression, depth + 1);
@@ -89,10 +98,14 @@ export class ProvenanceAnalysis {
     }
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
       const sym = this.symbolOf(ts.isIdentifier(e) ? e : e.name);
-      if (sym) {
-        const p = this.symbolValue(sym, depth + 1);
-        if (p.state !== 'unknown') return p;
+      const sources = sym ? [this.symbolValue(sym, depth + 1)] : [];
+      // `getCache().view`, `cache.view` where `cache` was given `{ view }`: what the object was built with,
+      // beside what the property's declared type says.
+      if (ts.isPropertyAccessExpression(e)) {
+        for (const v of this.propertySources(e.expression, e.name.text, depth + 1).values) sources.push(this.value(v, depth + 1));
       }
+      const p = combine(sources);
+      if (p.state !== 'unknown') return p;
     }
     return this.fromType(e, e);
   }
@@ -160,8 +173,9 @@ export class ProvenanceAnalysis {
     } else if (ts.isShorthandPropertyAssignment(decl)) {
       sources.push(this.value(decl.name, depth));
     } else if (ts.isBindingElement(decl)) {
-      const fromLiteral = this.bindingSource(decl);
-      sources.push(fromLiteral ? this.value(fromLiteral, depth) : this.declaredType(decl));
+      const { values, complete } = this.bindingSources(decl, depth);
+      for (const v of values) sources.push(this.value(v, depth));
+      if (!complete || values.length === 0) sources.push(this.declaredType(decl));
     } else if (ts.isParameter(decl)) {
       sources.push(...this.argumentsFor(decl, depth));
     }
@@ -183,26 +197,70 @@ export class ProvenanceAnalysis {
     return { state: state === 'shared' ? state : 'unknown', roots: new Set([root]) };
   }
 
-  /** `const { a } = { a: x }` / `const [a] = [x]`: the element expression that initialises a binding. */
-  private bindingSource(el: ts.BindingElement): ts.Expression | undefined {
+  /**
+   * The expressions that initialise a binding: `const [a] = [x]`, and `const { a } = h` where `h` is
+   * an object literal, or reaches one (see `propertySources`).
+   */
+  private bindingSources(el: ts.BindingElement, depth: number): PropertySources {
     const pattern = el.parent;
     const holder = pattern.parent;
-    if (!ts.isVariableDeclaration(holder) || !holder.initializer) return undefined;
-    const init = skipOuter(holder.initializer);
-    if (ts.isObjectBindingPattern(pattern) && ts.isObjectLiteralExpression(init)) {
+    if (!ts.isVariableDeclaration(holder) || !holder.initializer) return NOT_FOLLOWED;
+    if (ts.isObjectBindingPattern(pattern)) {
       const key = el.propertyName ?? el.name;
-      if (!ts.isIdentifier(key)) return undefined;
-      for (const p of init.properties) {
-        if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === key.text) return p.initializer;
-        if (ts.isShorthandPropertyAssignment(p) && p.name.text === key.text) return p.name;
+      return ts.isIdentifier(key) && !el.dotDotDotToken ? this.propertySources(holder.initializer, key.text, depth) : NOT_FOLLOWED;
+    }
+    const init = skipOuter(holder.initializer);
+    if (ts.isArrayLiteralExpression(init)) {
+      const item = init.elements[pattern.elements.indexOf(el)];
+      if (item && !ts.isSpreadElement(item) && !ts.isOmittedExpression(item)) return { values: [item], complete: true };
+    }
+    return NOT_FOLLOWED;
+  }
+
+  /**
+   * The expressions `holder.key` may hold: the property of an object literal that `holder` is, or
+   * reaches through `?:` / `||` / `??`, the initializer and assignments of a variable, and the returns
+   * of a function of this file it calls (`const { view } = getCache()`, where `getCache` returns a
+   * module's `cache`, set to `{ worker, view }` once). `complete` when every way was followed.
+   */
+  private propertySources(holder: ts.Expression, key: string, depth: number, seen = new Set<ts.Node>()): PropertySources {
+    const e = skipOuter(holder);
+    if (depth > MAX_DEPTH || seen.has(e)) return NOT_FOLLOWED;
+    seen.add(e);
+    const all = (holders: readonly ts.Expression[]): PropertySources => {
+      const found = holders.map(h => this.propertySources(h, key, depth + 1, seen));
+      return { values: found.flatMap(f => f.values), complete: holders.length > 0 && found.every(f => f.complete) };
+    };
+    if (ts.isObjectLiteralExpression(e)) {
+      // The last property of that name wins, unless a spread after it may bring another.
+      const props = e.properties;
+      for (let i = props.length - 1; i >= 0; i--) {
+        const p = props[i];
+        const complete = !props.slice(i + 1).some(ts.isSpreadAssignment);
+        if (ts.isPropertyAssignment(p) && propertyName(p.name) === key) return { values: [p.initializer], complete };
+        if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return { values: [p.name], complete };
       }
+      return { values: [], complete: !props.some(ts.isSpreadAssignment) };
     }
-    if (ts.isArrayBindingPattern(pattern) && ts.isArrayLiteralExpression(init)) {
-      const i = pattern.elements.indexOf(el);
-      const item = init.elements[i];
-      if (item && !ts.isSpreadElement(item) && !ts.isOmittedExpression(item)) return item;
+    if (ts.isConditionalExpression(e)) return all([e.whenTrue, e.whenFalse]);
+    if (ts.isBinaryExpression(e)) {
+      const k = e.operatorToken.kind;
+      if (k === ts.SyntaxKind.EqualsToken) return all([e.right]);
+      if (k === ts.SyntaxKind.BarBarToken || k === ts.SyntaxKind.QuestionQuestionToken || LOGICAL_ASSIGNMENTS.has(k)) return all([e.left, e.right]);
     }
-    return undefined;
+    if (ts.isCallExpression(e)) {
+      const fn = this.localFunction(skipOuter(e.expression));
+      const returns: ts.Expression[] = [];
+      if (fn) forEachReturn(fn, r => returns.push(r));
+      return all(returns);
+    }
+    if (ts.isIdentifier(e)) {
+      const sym = this.refs.symbolAt(e);
+      const decl = sym?.valueDeclaration;
+      if (!sym || !decl || !ts.isVariableDeclaration(decl)) return NOT_FOLLOWED;
+      return all([...(decl.initializer ? [decl.initializer] : []), ...this.assignmentsTo(sym)]);
+    }
+    return NOT_FOLLOWED;
   }
 
   /** Arguments passed for `param` at this file's calls of its function; unknown callers add the type. */
@@ -225,14 +283,15 @@ export class ProvenanceAnalysis {
     return out;
   }
 
-  /** Right-hand sides of `x = …` for this symbol in this file (`this.x = …`, `obj.x = …` too). */
+  /** Right-hand sides of `x = …` (and `??=`, `||=`, `&&=`) for this symbol in this file (`this.x = …`, `obj.x = …` too). */
   private assignmentsTo(sym: ts.Symbol): ts.Expression[] {
     const out: ts.Expression[] = [];
     for (const ref of this.refs.of(sym)) {
       let target: ts.Node = ref;
       if (ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref) target = ref.parent;
       const p = target.parent;
-      if (p && ts.isBinaryExpression(p) && p.left === target && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (p && ts.isBinaryExpression(p) && p.left === target &&
+          (p.operatorToken.kind === ts.SyntaxKind.EqualsToken || LOGICAL_ASSIGNMENTS.has(p.operatorToken.kind))) {
         out.push(p.right);
       }
     }

@@ -43,6 +43,11 @@ export class SharingAnalysis {
     return true;
   }
 
+  /** Whether the buffer made at `root` (or a view of it) is ever handed to anything: posted, stored, passed, returned. */
+  isHandedOut(root: ts.Node): boolean {
+    return !isAllocationRoot(root) || this.escapesOf(root).length > 0;
+  }
+
   /**
    * The expressions of `fn` that each yield a new buffer made at `root`: the allocation itself when
    * `fn` makes it, or the calls in `fn` of a local factory that does nothing with it but return it.

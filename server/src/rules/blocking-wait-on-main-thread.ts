@@ -41,7 +41,8 @@ export const blockingWaitOnMainThread: Rule = {
         message: runtime === 'web'
           ? 'Atomics.wait throws a TypeError on the main thread of a browser. Use Atomics.waitAsync, or wait in a worker.'
           : 'Atomics.wait with no timeout on the main thread blocks the event loop: no timer, I/O or message runs until ' +
-            'another thread notifies. Add a timeout, or use Atomics.waitAsync.',
+            'another thread notifies, and if that thread dies first, nothing ever does (its \'error\' and \'exit\' events ' +
+            'wait for this loop too). Add a timeout, or use Atomics.waitAsync.',
         fixes,
       });
     }

@@ -39,7 +39,8 @@ export const waitOutsideLoop: Rule = {
 
 /**
  * A buffer made in this very function (one call, one waiter), or a cell made in this file whose
- * variable is used for nothing but waits (a sleep: nobody else can store to it or notify it).
+ * variable is used for nothing but waits, over a buffer never handed to anything else (a sleep: nobody
+ * else can store to it or notify it).
  */
 function isPrivateCell(facts: FileFacts, call: ts.CallExpression, array: ts.Expression, roots: ReadonlySet<ts.Node>): boolean {
   if (roots.size === 0 || ![...roots].every(isAllocationRoot)) return false;
@@ -50,7 +51,7 @@ function isPrivateCell(facts: FileFacts, call: ts.CallExpression, array: ts.Expr
   const decl = sym?.valueDeclaration;
   if (!sym || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
   if (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export) return false; // other modules may notify it
-  return facts.refs.of(sym).every(ref => ref === decl.name || isWaitedOn(ref));
+  return facts.refs.of(sym).every(ref => ref === decl.name || isWaitedOn(ref)) && ![...roots].some(r => facts.sharing.isHandedOut(r));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { dependsOnThreadIdentity } from '../analysis/identity';
+import { isOwnSliceIndex } from '../analysis/identity';
 import { outerParent, skipOuter } from '../analysis/syntax';
 import { Rule, replaceNode } from './rule';
 import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';
@@ -34,7 +34,7 @@ function isExempt(facts: FileFacts, { access, provenance }: SharedAccess): boole
   if (facts.sharing.isBeforeSharing(access.node, provenance) || facts.sharing.isAnsweredRequest(access.node, provenance)) return true;
   if (isPlainStore(access.node) && facts.sharing.isPublishedAfter(access.node)) return true;
   const index = access.element?.argumentExpression;
-  return index !== undefined && facts.threadAt(access.node) !== 'main' && dependsOnThreadIdentity(index, facts);
+  return index !== undefined && facts.threadAt(access.node) !== 'main' && isOwnSliceIndex(index, facts);
 }
 
 /** `=`, `set` and `fill` store without reading; a publishing atomic or message after them orders them. */

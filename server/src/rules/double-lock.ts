@@ -12,6 +12,7 @@ export const doubleLock: Rule = {
     family: 'locks',
     defaultSeverity: 'warning',
     description: 'A lock taken again while this path already holds it: a non-reentrant lock deadlocks on itself.',
+    typedApis: ['locks'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -10,6 +10,7 @@ export const unclosedPort: Rule = {
     family: 'join',
     defaultSeverity: 'warning',
     description: "A MessagePort listening for messages, never closed, whose other end stays in this thread: the Node process never exits.",
+    typedApis: ['threads'],
   },
   check(ctx) {
     const { facts } = ctx;

@@ -1,0 +1,5 @@
+import { parentPort } from 'node:worker_threads';
+
+parentPort.once('message', (person) => {
+  parentPort.postMessage(`Hello, ${person.fullname()}`);
+});

@@ -1,0 +1,4 @@
+self.onmessage = (event) => {
+  const { source, compiler } = event.data;
+  self.postMessage({ bytecode: compiler.compile(source) });
+};

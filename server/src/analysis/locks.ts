@@ -82,7 +82,7 @@ export interface InnerAcquisition {
 export interface FunctionLocks {
   readonly fn: FunctionLike;
   readonly cfg: Cfg;
-  /** Held on entry: `@requires L`, or the callback of `withLock(m, …)`. */
+  /** Held on entry: `@requires L`, or the callback of `withLock(m, …)` or of a function that calls it holding a lock. */
   readonly initial: ReadonlySet<LockKey>;
   /** The `withLock` call or the `@requires` function that makes `initial` held. */
   readonly initialSite: ts.Node | undefined;
@@ -124,6 +124,8 @@ export class LockModel {
   /** For each typed lock seen, the method names it is taken and released with (`lock`/`unlock`…). */
   readonly methodsOf = new Map<LockKey, LockMethods>();
   private readonly cfgs = new Map<FunctionLike, Cfg>();
+  /** Functions whose callback is being judged: one that passes its callback back to itself holds nothing more. */
+  private readonly aroundCallback = new Set<ts.FunctionLikeDeclaration>();
 
   private readonly checker: ts.TypeChecker;
 
@@ -566,7 +568,7 @@ export class LockModel {
     const name = calleeName(call) ?? '';
     const lock = ts.isPropertyAccessExpression(callee) ? callee.expression
       : ts.isIdentifier(callee) && call.arguments[0] !== fn ? call.arguments[0] : undefined;
-    if (!lock) return none;
+    if (!lock) return this.heldAroundCallback(call, fn) ?? none;
     const isAsync = isAsyncFunction(fn);
     let key: LockKey;
     let flavor: LockFlavor;
@@ -579,9 +581,40 @@ export class LockModel {
       key = this.lockKeyOf(lock) + (WITH_READ_LOCK.has(name) ? READ_SUFFIX : '');
       flavor = 'blocking';
     } else {
-      return none;
+      return this.heldAroundCallback(call, fn) ?? none;
     }
     return { keys: new Set([key]), site: call, flavor };
+  }
+
+  /**
+   * The locks a function of the program holds on every path where it calls the callback it is given
+   * (`exec(fn) { this.acquire(); try { return fn(); } finally { this.release(); } }`), named as the call
+   * names them. A blocking lock is held only over a synchronous callback: an async one runs on unlocked
+   * after its first `await`.
+   */
+  private heldAroundCallback(call: ts.CallExpression, fn: ts.ArrowFunction | ts.FunctionExpression):
+      { keys: ReadonlySet<LockKey>; site: ts.Node; flavor: LockFlavor } | undefined {
+    const name = calleeName(call);
+    const decl = name && this.relevant().has(name) ? this.calledFunction(skipOuter(call.expression)) : undefined;
+    const param = decl?.parameters[call.arguments.indexOf(fn)];
+    if (!decl?.body || !param || !ts.isIdentifier(param.name) || param.dotDotDotToken || this.aroundCallback.has(decl)) return undefined;
+    const target = this.checker.getSymbolAtLocation(param.name);
+    this.aroundCallback.add(decl);
+    try {
+      let held: Set<LockKey> | undefined;
+      forEachInFunction(decl.body, x => {
+        if (!ts.isCallExpression(x) || !ts.isIdentifier(x.expression) || this.checker.getSymbolAtLocation(x.expression) !== target) return;
+        const here = this.locksHeldAt(x);
+        held = held ? new Set([...held].filter(k => here.has(k))) : new Set(here);
+      });
+      const { flavors } = this.functionLocks(decl);
+      const params = decl.parameters.map(p => (ts.isIdentifier(p.name) ? p.name.text : ''));
+      const kept = [...held ?? []].filter(k => k !== UNKNOWN_LOCK && !(isAsyncFunction(fn) && flavors.get(k) !== 'in-thread'));
+      if (kept.length === 0) return undefined;
+      return { keys: new Set(kept.map(k => this.substitute(k, params, call))), site: call, flavor: flavors.get(kept[0]!) ?? 'blocking' };
+    } finally {
+      this.aroundCallback.delete(decl);
+    }
   }
 
   private computeCallEvents(call: ts.CallExpression): LockEvent[] {

@@ -75,21 +75,23 @@ class FixtureRun {
 }
 
 /**
- * The fixtures and their support files copied where no `node_modules` (hence no `@types/node`) and no
- * `package.json` sits above them: a plain JS project, or CI before `npm ci`. Fearless must find the
- * same there, from the declarations it bundles.
+ * The fixtures and their support files copied into a package of their own with nothing installed: a
+ * `package.json` at its root (fixtures name workers from the package root, as from the repository's), and
+ * no `node_modules` (hence no `@types/node`) there or above, as in CI before `npm ci`. Fearless must find
+ * the same there, from the declarations it bundles.
  */
 function untypedCopy(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-untyped-')));
   for (let d = dir; ; d = path.dirname(d)) {
     for (const name of ['node_modules', 'package.json']) {
-      assert.ok(!fs.existsSync(path.join(d, name)), `${path.join(d, name)} would give the untyped copy types`);
+      assert.ok(!fs.existsSync(path.join(d, name)), `${path.join(d, name)} would give the untyped copy types or another root`);
     }
     if (path.dirname(d) === d) break;
   }
-  fs.cpSync(ROOT, path.join(dir, 'fixtures'), { recursive: true });
-  fs.cpSync(path.join(__dirname, 'support'), path.join(dir, 'support'), { recursive: true });
-  return path.join(dir, 'fixtures');
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "fixtures-without-types", "private": true }\n');
+  fs.cpSync(ROOT, path.join(dir, 'test', 'fixtures'), { recursive: true });
+  fs.cpSync(path.join(__dirname, 'support'), path.join(dir, 'test', 'support'), { recursive: true });
+  return path.join(dir, 'test', 'fixtures');
 }
 
 function typeErrors(file: ts.SourceFile, program: ts.Program): Set<string> {
@@ -107,7 +109,7 @@ describe('fixtures', () => {
 
   fixtureSuite('with the repository\'s types', () => ROOT);
   let copy: string | undefined;
-  after(() => { if (copy) fs.rmSync(path.dirname(copy), { recursive: true, force: true }); });
+  after(() => { if (copy) fs.rmSync(path.dirname(path.dirname(copy)), { recursive: true, force: true }); });
   fixtureSuite('with no installed types', () => copy ??= untypedCopy());
 });
 

@@ -58,7 +58,9 @@ export function workerFate(facts: FileFacts, spawn: ts.NewExpression | ts.CallEx
   const errors: ErrorStatus[] = [];
   const transfer = spawn.arguments?.[1] && transferListOf(spawn.arguments[1], 'transferList');
   const port = transfer && portIn(facts, transfer);
-  if (port) handOff(joins, errors, port);
+  // The port tells its peer when the worker is gone (it closes), so the end can be watched there; but an
+  // exception in the worker is emitted on the Worker object alone, so errors stay this code's to handle.
+  if (port) joins.push({ kind: 'handed-off', at: port });
   for (const m of flow.members) judgeMember(facts, m, joins, errors);
   for (const { call, index } of flow.args) {
     const event = index === 0 && isOnceCall(call) ? eventName(call.arguments?.[1]) : undefined;
@@ -181,7 +183,7 @@ function judgeMember(facts: FileFacts, m: MemberUse, joins: JoinStatus[], errors
   } else if (call && name === 'postMessage') {
     const transfer = call.arguments[1] && transferListOf(call.arguments[1], 'transfer');
     const port = transfer && portIn(facts, transfer);
-    if (port) handOff(joins, errors, port);
+    if (port) joins.push({ kind: 'handed-off', at: port });
   } else if (assigned && name === 'onerror') {
     errors.push({ kind: 'handled', at: m.access });
   } else if (assigned && name === 'onmessage') {

@@ -2,7 +2,7 @@
  * What the spawn resolver needs to know about files on disk: whether one exists, where a built file
  * (`dist/worker.js`) comes from in the sources (the project's `outDir` → `rootDir`), and which
  * package a file belongs to (Node resolves a bare `new Worker('./w.js')` against the working
- * directory: the package root, or a loose script's own directory, is the best guess of where it is started).
+ * directory: the package root is the best guess of where it is started).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,11 +13,8 @@ export interface ModuleFiles {
   exists(file: string): boolean;
   /** The source file a built file is compiled from, by the nearest tsconfig's outDir/rootDir. */
   sourceOfBuilt(file: string): string | undefined;
-  /**
-   * The directory of the nearest package.json above `file`, where such a program is started; else the
-   * file's own directory, where a loose script (no package.json above it) is run from.
-   */
-  packageRoot(file: string): string;
+  /** The directory of the nearest package.json above `file`. */
+  packageRoot(file: string): string | undefined;
 }
 
 interface OutputMapping { outDir: string; rootDir: string }
@@ -39,10 +36,10 @@ export class DiskModuleFiles implements ModuleFiles {
     }
   }
 
-  packageRoot(file: string): string {
+  packageRoot(file: string): string | undefined {
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
       if (this.exists(path.join(dir, 'package.json'))) return dir;
-      if (path.dirname(dir) === dir) return path.dirname(file);
+      if (path.dirname(dir) === dir) return undefined;
     }
   }
 

@@ -36,6 +36,11 @@ export interface SpawnSite {
    */
   resolution?: 'pinned' | 'cwd';
   /**
+   * For `cwd`: no package.json sits above the file, so where the program is started is anyone's guess
+   * (its own directory is the one taken): a path that reaches no file is not claimed missing.
+   */
+  startUnknown?: boolean;
+  /**
    * With a `resolution`, the existing file the path reaches (its source when one can be found): for
    * `cwd`, from the package root or else from this file's directory, since either may be where the
    * program is started. Absent when the path reaches no file.
@@ -83,7 +88,9 @@ export function spawnSites(file: ts.SourceFile, files: ModuleFiles, named?: (nam
 }
 
 /** Where a spawn's module path leads: its target, and for a path we can read, how and whether it finds a file. */
-function locate(kind: SpawnKind, spec: ts.Expression | undefined, file: string, files: ModuleFiles): Pick<SpawnSite, 'target' | 'resolution' | 'found'> {
+function locate(
+  kind: SpawnKind, spec: ts.Expression | undefined, file: string, files: ModuleFiles,
+): Pick<SpawnSite, 'target' | 'resolution' | 'found' | 'startUnknown'> {
   if (!spec) return {};
   const dir = path.dirname(file);
   const pinned = pinnedPath(spec, dir);
@@ -91,12 +98,14 @@ function locate(kind: SpawnKind, spec: ts.Expression | undefined, file: string, 
     const target = sourceOf(pinned, files);
     return { target, resolution: 'pinned', found: files.exists(target) ? target : undefined };
   }
-  const loose = looseStringPath(spec, file, files);
+  // A loose script (no package.json above it) is most likely run from its own directory.
+  const root = files.packageRoot(file);
+  const loose = looseStringPath(spec, root ?? dir);
   const target = loose && sourceOf(loose, files);
   const written = skipOuter(spec) as ts.StringLiteralLike;
   if (!target || path.isAbsolute(written.text) || kind === 'web' || kind === 'shared') return { target };
   const found = [target, sourceOf(path.resolve(dir, written.text), files)].find(f => files.exists(f));
-  return { target, resolution: 'cwd', found };
+  return { target, resolution: 'cwd', found, ...(root === undefined && { startUnknown: true }) };
 }
 
 function workerDataKeys(spawn: ts.NewExpression | ts.CallExpression): string[] {
@@ -275,12 +284,10 @@ function isDirname(e: ts.Expression): boolean {
 }
 
 /** `new Worker('./w.js')` in Node: relative to the working directory, guessed as the package root. */
-function looseStringPath(spec: ts.Expression, file: string, files: ModuleFiles): string | undefined {
+function looseStringPath(spec: ts.Expression, start: string): string | undefined {
   const e = skipOuter(spec);
   if (!ts.isStringLiteralLike(e) || /^[a-z][a-z0-9+.-]*:/i.test(e.text)) return undefined; // data:, blob:, https:
-  if (path.isAbsolute(e.text)) return e.text;
-  const root = files.packageRoot(file);
-  return root === undefined ? undefined : path.resolve(root, e.text);
+  return path.isAbsolute(e.text) ? e.text : path.resolve(start, e.text);
 }
 
 /**

@@ -13,7 +13,7 @@ export const workerEntryNotFound: Rule = {
   check(ctx) {
     const { facts } = ctx;
     for (const site of facts.spawns) {
-      if (!site.resolution || site.found || !site.spec || !site.target) continue;
+      if (!site.resolution || site.found || site.startUnknown || !site.spec || !site.target) continue;
       let where: string;
       if (site.resolution === 'cwd') {
         where = `'${(skipOuter(site.spec) as ts.StringLiteralLike).text}' names no file, from the package root (where Node ` +

@@ -3,7 +3,9 @@ import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { isAllocationRoot } from '../analysis/provenance';
 import { keyOf } from '../analysis/locks';
-import { atomicsCallName, enclosingFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter } from '../analysis/syntax';
+import {
+  atomicsCallName, calleeName, enclosingFunction, forEachInFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter,
+} from '../analysis/syntax';
 import { Rule, replaceNode } from './rule';
 
 const CELL_READS = new Set(['load', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor']);
@@ -60,6 +62,7 @@ function isPrivateCell(facts: FileFacts, call: ts.CallExpression, array: ts.Expr
  * once is its contract; the caller re-checks its own condition, as with Rust's `Condvar::wait`.
  */
 function isSequenceWait(facts: FileFacts, call: ts.CallExpression, array: ts.Expression, index: ts.Expression, expected: ts.Expression): boolean {
+  if (usesWhatItAwaited(facts, call)) return false;
   const seen = skipOuter(expected);
   const sym = ts.isIdentifier(seen) ? facts.refs.symbolAt(seen) : undefined;
   const decl = sym?.valueDeclaration;
@@ -69,6 +72,26 @@ function isSequenceWait(facts: FileFacts, call: ts.CallExpression, array: ts.Exp
   if (atomicsCallName(load) !== 'load') return false;
   const [a, i] = (load as ts.CallExpression).arguments;
   return a !== undefined && i !== undefined && keyOf(a) === keyOf(array) && keyOf(i) === keyOf(index);
+}
+
+/**
+ * Whether the waiting function goes on to use what it waited for: a reply taken off a port
+ * (`receiveMessageOnPort`) or a read of shared memory after the wait. A condition variable's wait leaves
+ * the re-check to its caller; a sync bridge that reads its answer after one wait has none (esbuild#590:
+ * an earlier request's late notify ended a later wait, and the reply was not there yet).
+ */
+function usesWhatItAwaited(facts: FileFacts, call: ts.CallExpression): boolean {
+  const fn = enclosingFunction(call);
+  const after = (n: ts.Node): boolean => n.getStart() >= call.end && enclosingFunction(n) === fn;
+  if (facts.accesses.some(a => a.kind === 'read' && after(a.node) && facts.provenance.of(a.target).state === 'shared')) return true;
+  let receives = false;
+  const body = ts.isSourceFile(fn) ? fn : (fn as ts.FunctionLikeDeclaration).body;
+  if (body) {
+    forEachInFunction(body, n => {
+      if (!receives && ts.isCallExpression(n) && calleeName(n) === 'receiveMessageOnPort' && after(n)) receives = true;
+    });
+  }
+  return receives;
 }
 
 /** `ref` is the array argument of `Atomics.wait` / `waitAsync`. */

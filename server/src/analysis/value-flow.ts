@@ -10,7 +10,7 @@
  */
 import { ts } from './ts';
 import type { References } from './references';
-import { classMemberOf, instanceClassAt, memberAccesses } from './members';
+import { classMemberOf, fieldAccesses, instanceClassAt, instanceField, memberAccesses } from './members';
 import { enclosingFunction, isAsyncFunction, outerParent, skipOuter } from './syntax';
 
 export interface MemberUse {
@@ -177,6 +177,11 @@ export function followValue(refs: References, start: { expressions?: readonly ts
         if (kept) collection(target);
         return;
       }
+      const inField = ts.isPropertyAccessExpression(target) ? fieldCollection(target) : undefined;
+      if (inField) {
+        if (kept) for (const access of inField) collectionRef(access);
+        return;
+      }
     }
     flow.args.push({ call, index });
   };
@@ -197,19 +202,41 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     if (!symbol || collections.has(symbol)) return;
     collections.add(symbol);
     if (isExported(symbol)) escape(name);
-    for (const ref of refs.of(symbol)) {
-      if (isDeclarationName(ref)) continue;
-      const p = outerParent(ref);
-      if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === ref) {
-        collectionMember(p);
-      } else if (ts.isElementAccessExpression(p) && skipOuter(p.expression) === ref) {
-        if (!isAssigned(p)) follow(p);
-      } else if (ts.isForOfStatement(p) && skipOuter(p.expression) === ref) {
-        loopElement(p);
-      } else if (!isNeutral(ref, p) && !isAssigned(ref)) {
-        escape(p);
-      }
+    for (const ref of refs.of(symbol)) if (!isDeclarationName(ref)) collectionRef(ref);
+  };
+
+  /** One use of a collection the object is in: what it hands out is followed, anything else lets it go. */
+  const collectionRef = (ref: ts.Expression): void => {
+    const p = outerParent(ref);
+    if (ts.isPropertyAccessExpression(p) && skipOuter(p.expression) === ref) {
+      collectionMember(p);
+    } else if (ts.isElementAccessExpression(p) && skipOuter(p.expression) === ref) {
+      if (!isAssigned(p)) follow(p);
+    } else if (ts.isForOfStatement(p) && skipOuter(p.expression) === ref) {
+      loopElement(p);
+    } else if (ts.isSpreadElement(p) && ts.isArrayLiteralExpression(p.parent)) {
+      collectionRef(p.parent); // `[...workers]`: a copy holding the same elements
+    } else if (!isNeutral(ref, p) && !isAssigned(ref)) {
+      escape(p);
     }
+  };
+
+  /**
+   * The accesses of a field of `this` that holds a collection (`private readonly workers = new Map()`),
+   * when every code that reads the field is in sight (members.ts); undefined otherwise, or when the field
+   * is ever given something that is not a new collection.
+   */
+  const fieldCollections = new Set<ts.PropertyAccessExpression>();
+  const fieldCollection = (target: ts.PropertyAccessExpression): readonly ts.PropertyAccessExpression[] | undefined => {
+    const field = instanceField(refs, target);
+    const accesses = field && fieldAccesses(refs, field.cls, field.name);
+    if (!field || !accesses) return undefined;
+    const declared = field.cls.members.find(m => ts.isPropertyDeclaration(m) && m.name.getText() === field.name.getText()) as ts.PropertyDeclaration | undefined;
+    const values = [declared?.initializer, ...accesses.filter(isAssigned).map(a => (outerParent(a) as ts.BinaryExpression).right)];
+    if (!values.some(v => v !== undefined) || !values.every(v => v === undefined || isNewCollection(v))) return undefined;
+    if (accesses.some(a => fieldCollections.has(a))) return [];
+    for (const a of accesses) fieldCollections.add(a);
+    return accesses.filter(a => !isAssigned(a));
   };
 
   const collectionMember = (access: ts.PropertyAccessExpression): void => {
@@ -229,9 +256,10 @@ export function followValue(refs: References, start: { expressions?: readonly ts
       follow(call);
       return;
     }
-    if (isCall && name === 'values' && ts.isForOfStatement(outerParent(call))) {
-      loopElement(outerParent(call) as ts.ForOfStatement);
-      return;
+    if (isCall && (name === 'values' || name === 'entries')) {
+      const p = outerParent(call);
+      if (ts.isForOfStatement(p)) return loopElement(p);
+      if (name === 'values' && ts.isSpreadElement(p) && ts.isArrayLiteralExpression(p.parent)) return collectionRef(p.parent);
     }
     escape(access);
   };
@@ -239,22 +267,29 @@ export function followValue(refs: References, start: { expressions?: readonly ts
   const loopElement = (loop: ts.ForOfStatement): void => {
     const init = loop.initializer;
     const decl = ts.isVariableDeclarationList(init) ? init.declarations[0] : undefined;
+    // A Map's entries come as `[key, value]` pairs: the value is the element.
+    const value = decl && ts.isArrayBindingPattern(decl.name) && decl.name.elements.length === 2 ? decl.name.elements[1] : undefined;
     if (decl && ts.isIdentifier(decl.name)) followVariable(decl.name);
+    else if (value && ts.isBindingElement(value) && ts.isIdentifier(value.name) && !value.dotDotDotToken) followVariable(value.name);
     else if (ts.isIdentifier(init)) followVariable(init);
     else escape(loop);
   };
 
   const isLocalCollection = (name: ts.Identifier): boolean => {
     const decl = refs.symbolAt(name)?.valueDeclaration;
-    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
-    const init = skipOuter(decl.initializer);
-    return ts.isArrayLiteralExpression(init) ||
-      (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && COLLECTION_CLASSES.has(init.expression.text));
+    return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && isNewCollection(decl.initializer);
   };
 
   for (const e of start.expressions ?? []) follow(e);
   for (const name of start.names ?? []) followVariable(name);
   return flow;
+}
+
+/** `[]`, `new Map()`, `new Set()`, `new Array()`: a collection made here, empty or not. */
+function isNewCollection(e: ts.Expression): boolean {
+  const init = skipOuter(e);
+  return ts.isArrayLiteralExpression(init) ||
+    (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && COLLECTION_CLASSES.has(init.expression.text));
 }
 
 /** Contexts that read a value without keeping it or letting it go. */

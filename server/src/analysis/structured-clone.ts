@@ -123,8 +123,51 @@ class PayloadWalk {
         }
       });
     } else {
-      this.type(this.checker.getTypeAtLocation(e), [], this.leaf(at, expr, steps), 'value');
+      this.value(e, this.leaf(at, expr, steps));
     }
+  }
+
+  /**
+   * A leaf value by its type; an untyped parameter (a JavaScript function's) by what every call in the
+   * file passes it, when those calls are all the function's uses: `runTask(items, onProgress)` called
+   * with an arrow sends a function whatever its parameter's type says.
+   */
+  private value(e: ts.Expression, leaf: Leaf): void {
+    const type = this.checker.getTypeAtLocation(e);
+    const passed = type.flags & ts.TypeFlags.Any && ts.isIdentifier(e) ? this.passedTo(e) : undefined;
+    if (passed) this.alternatives(passed, [], leaf, 'value');
+    else this.type(type, [], leaf, 'value');
+  }
+
+  /** The types of the arguments every call passes to the parameter `id` names; undefined when they cannot all be seen. */
+  private passedTo(id: ts.Identifier): ts.Type[] | undefined {
+    // `{ onProgress }` names the property; the value is the variable of the same name.
+    const symbol = ts.isShorthandPropertyAssignment(id.parent) && id.parent.name === id
+      ? this.checker.getShorthandAssignmentValueSymbol(id.parent) : this.checker.getSymbolAtLocation(id);
+    const param = symbol?.valueDeclaration;
+    if (!param || !ts.isParameter(param) || param.dotDotDotToken || param.initializer) return undefined;
+    const fn = param.parent;
+    const named = ts.isFunctionDeclaration(fn) ? fn.name
+      : (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined;
+    const holder = named && ts.isIdentifier(named) ? named : undefined;
+    const fnSymbol = holder && this.checker.getSymbolAtLocation(holder);
+    if (!holder || !fnSymbol || isExportedDeclaration(fn)) return undefined;
+    const index = fn.parameters.indexOf(param);
+    const passed: ts.Type[] = [];
+    let seenOnly = true;
+    const visit = (n: ts.Node): void => {
+      if (!seenOnly) return;
+      if (ts.isIdentifier(n) && n !== holder && n.text === holder.text && this.checker.getSymbolAtLocation(n) === fnSymbol) {
+        const call = n.parent;
+        const arg = ts.isCallExpression(call) && call.expression === n && !call.arguments.some(ts.isSpreadElement)
+          ? call.arguments[index] : undefined;
+        if (!arg) seenOnly = false;
+        else passed.push(this.checker.getTypeAtLocation(arg));
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(fn.getSourceFile());
+    return seenOnly && passed.length > 0 ? passed : undefined;
   }
 
   private property(p: ts.ObjectLiteralElementLike, steps: readonly CloneStep[]): void {
@@ -140,7 +183,7 @@ class PayloadWalk {
     if (ts.isPropertyAssignment(p)) {
       this.expression(p.initializer, inner, p);
     } else if (ts.isShorthandPropertyAssignment(p)) {
-      this.type(this.checker.getTypeAtLocation(p.name), [], this.leaf(p, p.name, inner), 'value');
+      this.value(p.name, this.leaf(p, p.name, inner));
     } else if (ts.isMethodDeclaration(p)) {
       this.out.push({ issue: { kind: 'not-cloneable', what: 'function' }, at: p, value: undefined, steps: inner, depthInValue: 0, whenSet: false });
     } else if (ts.isGetAccessorDeclaration(p)) {
@@ -164,15 +207,27 @@ class PayloadWalk {
    */
   private union(type: ts.UnionType, rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): void {
     const start = this.out.length;
+    const everyValueThrows = this.alternatives(type.types.filter(t => !(t.flags & NULLISH)), rel, leaf, as);
+    if (everyValueThrows && type.types.some(t => t.flags & NULLISH)) this.markWhenSet(start);
+  }
+
+  /** A value of any one of `types`: their throwing problems are kept only when every one throws (and then it says so). */
+  private alternatives(types: readonly ts.Type[], rel: readonly CloneStep[], leaf: Leaf, as: CopiedAs): boolean {
+    const start = this.out.length;
     let everyValueThrows = true;
-    for (const t of type.types) {
-      if (t.flags & NULLISH) continue;
+    for (const t of types) {
       const before = this.out.length;
       this.type(t, rel, leaf, as);
       if (!this.out.slice(before).some(throws)) everyValueThrows = false;
     }
-    if (!everyValueThrows) this.out.splice(start, Infinity, ...this.out.slice(start).filter(f => !throws(f)));
-    else if (type.types.some(t => t.flags & NULLISH)) this.markWhenSet(start);
+    // Kept: only what every value meets (when some clone, the throwing problems go), each problem once.
+    const found = this.out.slice(start).filter(f => everyValueThrows || !throws(f));
+    const seen = new Set<string>();
+    this.out.splice(start, Infinity, ...found.filter(f => {
+      const key = JSON.stringify([f.at.pos, f.steps, f.issue]);
+      return !seen.has(key) && seen.add(key);
+    }));
+    return everyValueThrows;
   }
 
   /** The throwing problems found since `start` are there only when an optional part is set. */
@@ -287,6 +342,12 @@ class PayloadWalk {
 }
 
 const NULLISH = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+
+/** A function other modules can call: `export function f`, `export const f = …`. */
+function isExportedDeclaration(fn: ts.SignatureDeclaration): boolean {
+  const statement = ts.isFunctionDeclaration(fn) ? fn : fn.parent?.parent?.parent;
+  return !!statement && ts.canHaveModifiers(statement) && (ts.getModifiers(statement) ?? []).some(m => m.kind === ts.SyntaxKind.ExportKeyword);
+}
 
 /** A problem that makes the send throw, rather than lose something silently. */
 function throws(f: CloneFinding): boolean {

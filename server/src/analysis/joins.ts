@@ -161,8 +161,10 @@ export function workerName(fate: WorkerFate): { subject: string; code?: string }
  * the worker it had, and run again).
  */
 export function nameAfterSpawn(site: ts.Expression, fate: WorkerFate): string | undefined {
-  if (fate.holder) return fate.holder.text;
   const p = outerParent(site);
+  // `w ??= new Worker(…)` spawns the first time its statement runs only: a line after it runs every time.
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind !== ts.SyntaxKind.EqualsToken && HOLDING.has(p.operatorToken.kind)) return undefined;
+  if (fate.holder) return fate.holder.text;
   const statement = ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isExpressionStatement(outerParent(p));
   return statement ? fate.field : undefined;
 }

@@ -103,74 +103,10 @@ declare module 'async-sema' {
   function RateLimit(rps: number, options?: { timeUnit?: number; uniformDistribution?: boolean }): () => Promise<void>;
 }
 `,
-  piscina: `
-declare module 'piscina' {
-  interface RunOptions {
-    transferList?: readonly unknown[];
-    filename?: string | null;
-    name?: string | null;
-    signal?: any;
-  }
-  interface Options {
-    filename?: string | null;
-    name?: string;
-    minThreads?: number;
-    maxThreads?: number;
-    idleTimeout?: number;
-    maxQueue?: number | 'auto';
-    concurrentTasksPerWorker?: number;
-    useAtomics?: boolean;
-    workerData?: any;
-  }
-  class Piscina {
-    constructor(options?: Options);
-    run(task: any, options?: RunOptions): Promise<any>;
-    destroy(): Promise<void>;
-    close(options?: { force?: boolean }): Promise<void>;
-    on(event: string, listener: (...args: any[]) => void): this;
-    readonly threads: any[];
-    readonly queueSize: number;
-    static readonly isWorkerThread: boolean;
-    static readonly workerData: any;
-    static move(value: any): any;
-  }
-  export default Piscina;
-  export { Piscina };
-}
-`,
-  tinypool: `
-declare module 'tinypool' {
-  interface RunOptions {
-    transferList?: readonly unknown[];
-    filename?: string | null;
-    name?: string | null;
-    signal?: any;
-  }
-  interface Options {
-    filename?: string | null;
-    name?: string;
-    minThreads?: number;
-    maxThreads?: number;
-    idleTimeout?: number;
-    isolateWorkers?: boolean;
-    runtime?: 'worker_threads' | 'child_process';
-    workerData?: any;
-  }
-  class Tinypool {
-    constructor(options?: Options);
-    run(task: any, options?: RunOptions): Promise<any>;
-    destroy(): Promise<void>;
-    cancelPendingTasks(): void;
-    readonly threads: any[];
-    readonly queueSize: number;
-    static readonly isWorkerThread: boolean;
-    static readonly workerData: any;
-    static move(value: any): any;
-  }
-  export default Tinypool;
-  export { Tinypool };
-}
-`,
+  piscina: taskPool('piscina', 'Piscina', ['concurrentTasksPerWorker?: number;', 'useAtomics?: boolean;'],
+    ['close(options?: { force?: boolean }): Promise<void>;', 'on(event: string, listener: (...args: any[]) => void): this;']),
+  tinypool: taskPool('tinypool', 'Tinypool', ['isolateWorkers?: boolean;', "runtime?: 'worker_threads' | 'child_process';"],
+    ['cancelPendingTasks(): void;']),
   workerpool: `
 declare module 'workerpool' {
   interface ExecOptions {
@@ -194,3 +130,40 @@ declare module 'workerpool' {
 }
 `,
 };
+
+/** Piscina and Tinypool (a fork of it) share their API: `run(task, { transferList })`, the statics, the options. */
+function taskPool(module: string, name: string, options: readonly string[], methods: readonly string[]): string {
+  return `
+declare module '${module}' {
+  interface RunOptions {
+    transferList?: readonly unknown[];
+    filename?: string | null;
+    name?: string | null;
+    signal?: any;
+  }
+  interface Options {
+    filename?: string | null;
+    name?: string;
+    minThreads?: number;
+    maxThreads?: number;
+    idleTimeout?: number;
+    maxQueue?: number | 'auto';
+    workerData?: any;
+    ${options.join('\n    ')}
+  }
+  class ${name} {
+    constructor(options?: Options);
+    run(task: any, options?: RunOptions): Promise<any>;
+    destroy(): Promise<void>;
+    ${methods.join('\n    ')}
+    readonly threads: any[];
+    readonly queueSize: number;
+    static readonly isWorkerThread: boolean;
+    static readonly workerData: any;
+    static move(value: any): any;
+  }
+  export default ${name};
+  export { ${name} };
+}
+`;
+}

@@ -401,7 +401,8 @@ new AtomicBool(cells.seen).store(go.load());`,
         values: { 0: 'total += value;' },
         after: `${TEST_WORKER}
 const [remoteTx, remoteRx] = channel<number>();
-new TestWorker(new URL('./worker.js', import.meta.url), { workerData: { port: remoteTx.port }, transferList: [remoteTx.port] });
+new TestWorker(new URL('./worker.js', import.meta.url), { workerData: { port: remoteTx.port }, transferList: [remoteTx.port] })
+  .on('error', (error) => { throw error; });
 let remote = 0;
 for await (const value of remoteRx) remote += value;
 console.log(total, remote);`,

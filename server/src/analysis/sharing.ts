@@ -218,6 +218,12 @@ export class SharingAnalysis {
       }
     }
     if (ts.isNewExpression(p) && p.arguments?.[0] && skipOuter(p.arguments[0]) === use) { holders.push(p); return; }
+    // `shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)`, `given ?? new SharedArrayBuffer(n)`: the buffer is the result.
+    if (ts.isConditionalExpression(p) && skipOuter(p.condition) !== use) { holders.push(p); return; }
+    if (ts.isBinaryExpression(p) && (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      holders.push(p);
+      return;
+    }
     if (ts.isCallExpression(p) && atomicsCallName(p) && p.arguments[0] && skipOuter(p.arguments[0]) === use) return;
     escapes.push(use);
   }

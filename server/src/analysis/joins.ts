@@ -160,10 +160,17 @@ export function workerName(fate: WorkerFate): { subject: string; code?: string }
  * a statement of its own sets (`this.worker = new Worker(…);`; not `this.worker ||= …`, which may keep
  * the worker it had, and run again).
  */
+/** `w ??= new Worker(…)` / `w ||= …`: the spawn runs the first time its statement does, not every time. */
+export function isSpawnedLazily(spawn: ts.Expression): boolean {
+  const p = outerParent(spawn);
+  return ts.isBinaryExpression(p) && skipOuter(p.right) === spawn &&
+    (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken || p.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken);
+}
+
 export function nameAfterSpawn(site: ts.Expression, fate: WorkerFate): string | undefined {
+  // A line after `w ??= new Worker(…)` runs every time, the spawn only the first.
+  if (isSpawnedLazily(site)) return undefined;
   const p = outerParent(site);
-  // `w ??= new Worker(…)` spawns the first time its statement runs only: a line after it runs every time.
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind !== ts.SyntaxKind.EqualsToken && HOLDING.has(p.operatorToken.kind)) return undefined;
   if (fate.holder) return fate.holder.text;
   const statement = ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isExpressionStatement(outerParent(p));
   return statement ? fate.field : undefined;

@@ -53,7 +53,7 @@ export function fieldAccesses(refs: References, cls: ts.ClassLikeDeclaration, na
   if (local) return local;
   const code = ownCode(refs, cls);
   const accesses = code.accesses.get(text) ?? [];
-  const declared = cls.members.find(m => ts.isPropertyDeclaration(m) && memberName(m.name) === text);
+  const declared = fieldDeclaration(cls, name);
   const modifiers = declared && ts.canHaveModifiers(declared) ? ts.getModifiers(declared) ?? [] : [];
   if (ts.isPrivateIdentifier(name) || modifiers.some(m => m.kind === ts.SyntaxKind.PrivateKeyword)) return accesses;
   if (modifiers.some(m => m.kind === ts.SyntaxKind.ProtectedKeyword) || code.thisLeaks || !extendsOnlyBuiltins(refs, cls) ||
@@ -77,6 +77,13 @@ export function instanceField(refs: References, access: ts.PropertyAccessExpress
   }
   const cls = object.kind === ts.SyntaxKind.ThisKeyword ? instanceClassAt(object) : undefined;
   return cls && { cls, name: access.name };
+}
+
+/** The declaration of the instance or static field `name` in the class body, if it is declared there. */
+export function fieldDeclaration(cls: ts.ClassLikeDeclaration, name: ts.PropertyName): ts.PropertyDeclaration | undefined {
+  const text = memberName(name);
+  return text === undefined ? undefined
+    : cls.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && memberName(m.name) === text);
 }
 
 /** A member's name as written: a plain one, or a private `#name`. */

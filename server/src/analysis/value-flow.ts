@@ -10,7 +10,7 @@
  */
 import { ts } from './ts';
 import type { References } from './references';
-import { classMemberOf, fieldAccesses, instanceClassAt, instanceField, memberAccesses } from './members';
+import { classMemberOf, fieldAccesses, fieldDeclaration, instanceClassAt, instanceField, memberAccesses } from './members';
 import { enclosingFunction, isAsyncFunction, outerParent, skipOuter } from './syntax';
 
 export interface MemberUse {
@@ -231,8 +231,7 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     const field = instanceField(refs, target);
     const accesses = field && fieldAccesses(refs, field.cls, field.name);
     if (!field || !accesses) return undefined;
-    const declared = field.cls.members.find(m => ts.isPropertyDeclaration(m) && m.name.getText() === field.name.getText()) as ts.PropertyDeclaration | undefined;
-    const values = [declared?.initializer, ...accesses.filter(isAssigned).map(a => (outerParent(a) as ts.BinaryExpression).right)];
+    const values = [fieldDeclaration(field.cls, field.name)?.initializer, ...accesses.filter(isAssigned).map(a => (outerParent(a) as ts.BinaryExpression).right)];
     if (!values.some(v => v !== undefined) || !values.every(v => v === undefined || isNewCollection(v))) return undefined;
     if (accesses.some(a => fieldCollections.has(a))) return [];
     for (const a of accesses) fieldCollections.add(a);

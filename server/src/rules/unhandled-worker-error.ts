@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../analysis/finding';
-import { type WorkerFate, executorParameter, nameAfterSpawn, workerName } from '../analysis/joins';
+import { type WorkerFate, executorParameter, isSpawnedLazily, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';
 import { enclosingFunction, skipOuter } from '../analysis/syntax';
 import { Rule, insertAt } from './rule';
@@ -71,16 +71,8 @@ function errorHandlerFix(site: SpawnSite, fate: WorkerFate, runtime: 'node' | 'w
   if (!spawnStatement) return [];
   if (name) return [{ title, kind: 'suggestion', edits: [lineAfter(spawnStatement, handler(name, logging))] }];
   // A Node worker's `on` returns the worker: the handler can ride on the spawn itself (`w ??= new Worker(…).on(…)`).
-  const chain = runtime === 'node' ? workerChain(spawnStatement, fate) ?? lazilyHeld(site.node) : undefined;
+  const chain = runtime === 'node' ? workerChain(spawnStatement, fate) ?? (isSpawnedLazily(site.node) ? site.node : undefined) : undefined;
   return chain ? [{ title, kind: 'suggestion', edits: [insertAt(spawnStatement.getSourceFile(), chain.end, `.on('error', ${logging})`)] }] : [];
-}
-
-/** The spawn of `w ??= new Worker(…)` / `w ||= …`: made once, however often its statement runs. */
-function lazilyHeld(spawn: ts.Expression): ts.Expression | undefined {
-  const p = spawn.parent;
-  const lazy = ts.isBinaryExpression(p) && p.right === spawn &&
-    (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken || p.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken);
-  return lazy ? spawn : undefined;
 }
 
 /** `w.on('message', …)`, `w.addEventListener(…)`, `w.onmessage = …`: where the worker's events are taken. */

@@ -32,25 +32,14 @@ declare module 'async-mutex' {
     interface Releaser { (): void }
     interface Worker<T> { (value: number): Promise<T> | T }
   }
-  class Mutex implements MutexInterface {
+  // The classes are their interfaces with a constructor (the interface merges into the class).
+  interface Mutex extends MutexInterface {}
+  class Mutex {
     constructor(cancelError?: Error);
-    acquire(priority?: number): Promise<MutexInterface.Releaser>;
-    runExclusive<T>(callback: MutexInterface.Worker<T>, priority?: number): Promise<T>;
-    waitForUnlock(priority?: number): Promise<void>;
-    isLocked(): boolean;
-    release(): void;
-    cancel(): void;
   }
-  class Semaphore implements SemaphoreInterface {
+  interface Semaphore extends SemaphoreInterface {}
+  class Semaphore {
     constructor(value: number, cancelError?: Error);
-    acquire(weight?: number, priority?: number): Promise<[number, SemaphoreInterface.Releaser]>;
-    runExclusive<T>(callback: SemaphoreInterface.Worker<T>, weight?: number, priority?: number): Promise<T>;
-    waitForUnlock(weight?: number, priority?: number): Promise<void>;
-    isLocked(): boolean;
-    getValue(): number;
-    setValue(value: number): void;
-    release(weight?: number): void;
-    cancel(): void;
   }
   function withTimeout(mutex: MutexInterface, timeout: number, timeoutError?: Error): MutexInterface;
   function withTimeout(semaphore: SemaphoreInterface, timeout: number, timeoutError?: Error): SemaphoreInterface;

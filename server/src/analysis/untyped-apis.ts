@@ -9,6 +9,7 @@
 import { ts } from './ts';
 import { skipOuter } from './syntax';
 import { LIBRARY_MODULES } from './bundled/libraries';
+import { plural } from './text';
 
 /** What kind of API went untyped: the rules that need its types say which kinds they need. */
 export type TypedApi = 'threads' | 'pools' | 'locks';
@@ -71,4 +72,11 @@ function moduleNamed(n: ts.Node): ts.StringLiteralLike | undefined {
   }
   const literal = spec && skipOuter(spec);
   return literal && ts.isStringLiteralLike(literal) ? literal : undefined;
+}
+
+/** What a run's untyped uses kept from being checked, in one sentence: the CLI's warning and the editor's status say it alike. */
+export function untypedSummary(uses: readonly { file: string; rules: readonly string[] }[]): string {
+  const files = new Set(uses.map(u => u.file)).size;
+  const rules = [...new Set(uses.flatMap(u => u.rules))].sort();
+  return `${plural(uses.length, 'use')} of thread APIs without types in ${plural(files, 'file')}: ${rules.join(', ')} could not check them`;
 }

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Finding, Severity } from '../analysis/finding';
+import { plural } from '../analysis/text';
 import { Locator, sortFindings, type Report } from './report';
 
 export interface StylishOptions {
@@ -17,10 +18,6 @@ function width(text: string): number {
 
 function padEnd(text: string, size: number): string {
   return text + ' '.repeat(Math.max(0, size - width(text)));
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 interface Row {

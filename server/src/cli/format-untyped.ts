@@ -1,3 +1,4 @@
+import { untypedSummary } from '../analysis/untyped-apis';
 import { Locator, type Report } from './report';
 
 /** At most this many uses are listed one by one; the count says how many more. */
@@ -11,13 +12,10 @@ export function formatUntyped(report: Report, cwd: string): string {
   const uses = report.untyped ?? [];
   if (uses.length === 0) return '';
   const locator = new Locator(report.texts, cwd);
-  const files = new Set(uses.map(u => u.file));
-  const rules = [...new Set(uses.flatMap(u => u.rules))].sort();
   const lines = uses.slice(0, LISTED).map(use => {
     const { line, column } = locator.range({ file: use.file, start: use.start, end: use.end });
     return `  ${locator.relative(use.file)}:${line}:${column}  '${use.name}': ${use.reason}`;
   });
   if (uses.length > LISTED) lines.push(`  … and ${uses.length - LISTED} more (--format json lists them all)`);
-  return `fearless: warning: ${uses.length} use${uses.length === 1 ? '' : 's'} of thread APIs without types in ` +
-    `${files.size} file${files.size === 1 ? '' : 's'}: ${rules.join(', ')} could not check them.\n${lines.join('\n')}\n`;
+  return `fearless: warning: ${untypedSummary(uses)}.\n${lines.join('\n')}\n`;
 }

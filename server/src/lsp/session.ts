@@ -14,6 +14,7 @@ import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
 import { generatedReason } from '../analysis/generated';
+import { untypedSummary } from '../analysis/untyped-apis';
 import { ThreadGraph } from '../analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
@@ -357,13 +358,7 @@ export class Session {
   /** The idle status, with what the workspace's uses of untyped thread APIs keep from being checked. */
   private idle(): Status {
     const uses = [...this.untyped.values()].flat();
-    if (uses.length === 0) return { state: 'idle' };
-    const rules = [...new Set(uses.flatMap(u => u.rules))].sort();
-    return {
-      state: 'idle',
-      warning: `${uses.length} use${uses.length === 1 ? '' : 's'} of thread APIs without types in ${this.untyped.size} ` +
-        `file${this.untyped.size === 1 ? '' : 's'}: ${rules.join(', ')} cannot check them`,
-    };
+    return uses.length === 0 ? { state: 'idle' } : { state: 'idle', warning: untypedSummary(uses) };
   }
 
   private reportError(message: string): void {

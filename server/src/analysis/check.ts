@@ -22,6 +22,14 @@ export interface CheckOptions {
   budgetMs?: number;
   /** Analyse generated and minified files found in folders too (see generated.ts). */
   includeGenerated?: boolean;
+  /** Told after each file's analysis: how many of how many are done, and the file just done. */
+  onProgress?: (progress: CheckProgress) => void;
+}
+
+export interface CheckProgress {
+  done: number;
+  total: number;
+  file: string;
 }
 
 export interface CheckResult {
@@ -118,6 +126,7 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
     if (!parsed) continue;
     const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
     analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { ...analysis, facts: undefined } });
+    options.onProgress?.({ done: analysed.length, total: files.length, file });
   }
   return { cwd, files, skipped, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
 }

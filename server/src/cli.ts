@@ -15,6 +15,7 @@ import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatStylish } from './cli/format-stylish';
 import { formatUntyped } from './cli/format-untyped';
+import { progressLine } from './cli/progress';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -38,6 +39,7 @@ interface CheckFlags {
   hints?: boolean;
   exitZero?: boolean;
   color: boolean;
+  progress: boolean;
 }
 
 interface GraphFlags {
@@ -102,13 +104,26 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
   const found = engineOptions(cwd, flags);
   if (!found) return usageError([`${flags.config}: no such configuration file`]);
-  const options = flags.fileBudget === undefined ? found : { ...found, budgetMs: flags.fileBudget === 0 ? Infinity : flags.fileBudget };
-  const first = checkPaths(paths, options);
+  const progress = flags.progress ? progressLine(process.stderr, { cwd }) : undefined;
+  const options = {
+    ...found,
+    ...(flags.fileBudget === undefined ? {} : { budgetMs: flags.fileBudget === 0 ? Infinity : flags.fileBudget }),
+    onProgress: progress?.onProgress,
+  };
+  // Whatever is written next (warnings, the report, a crash's message) must not land on the line.
+  const check = (): CheckResult => {
+    try {
+      return checkPaths(paths, options);
+    } finally {
+      progress?.clear();
+    }
+  };
+  const first = check();
   warnConfigProblems(first.configProblems, cwd);
   if (first.usageErrors.length > 0) return usageError(first.usageErrors);
 
   const { result, fixedFiles } = flags.fix
-    ? fixAll(first, () => checkPaths(paths, options))
+    ? fixAll(first, check)
     : { result: first, fixedFiles: 0 };
 
   const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -171,6 +186,7 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--hints', 'show hints in stylish output')
     .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
     .option('--no-color', 'disable colored output')
+    .option('--no-progress', 'do not show files done on a terminal during a long run')
     .action((paths: string[], flags: CheckFlags) => onExitCode(runCheck(paths, flags)));
 
   program

@@ -101,7 +101,7 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
   const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)));
   const left = new Set(skipped.map(s => s.file));
   const files = collected.files.filter(f => !left.has(f));
-  const workspace = new Workspace();
+  const workspace = new Workspace({ stableDisk: true });
   for (const file of files) workspace.add(file);
   // Spawn sites first, across every file checked: a module's thread depends on who spawns it.
   const graph = new ThreadGraph();

@@ -3,7 +3,7 @@
  * Parses them, filters findings through them, reports the ones that suppress nothing
  * (`unused-ignore`, as staticcheck does), and builds the edits of the "ignore" quick fixes.
  */
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import { closestName } from '../config.js';
 import type { Finding, Fix, SeverityOption, TextEdit } from './finding.js';
 

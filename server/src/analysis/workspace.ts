@@ -1,23 +1,20 @@
 /**
- * The workspace model: one ts-morph Project per `tsconfig.json` / `jsconfig.json` root, found by
- * walking up from each file, and for files no config includes (loose `.ts`, `.js`… files still get
- * types) one per package: the directory of the nearest package.json, whose `node_modules/@types`
- * (and its parents') give the types tsc would give there, such as `node:worker_threads`' from
- * `@types/node`. A broken config is a problem to report, and its files fall back to a loose project.
- * Only the files asked for are added; their imports are resolved by the compiler as usual.
- * A file too deeply nested to parse or bind safely is replaced in its project by an empty stand-in
- * (see budget.ts), whether it was added or only imported. A Flow file TypeScript cannot parse enters
- * with its types blanked out (see flow.ts), added or imported alike.
+ * The workspace model: one program per `tsconfig.json` / `jsconfig.json` root, found by walking up
+ * from each file, and one inferred program for the files no config includes (loose `.ts`, `.js`…
+ * files still get types) of every package that would get the same options: those say which
+ * `node_modules/@types` above the package give the types tsc would give there (`node:worker_threads`'
+ * from `@types/node`), so the hundred fixture packages of a test folder share one program, not one
+ * each. A broken config is a problem to report, and its files fall back to the inferred program.
+ * Only the files asked for are roots; their imports are resolved by the compiler as usual. Every
+ * program reads its files through one SourceCache: a library, or a file several roots reach, is
+ * parsed and bound once. A program is built when asked for, reused from the last while none of its
+ * files changed, and dropped (to be built again if asked) when more than `livePrograms` are held.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type StandardizedFilePath, errors } from '@ts-morph/common';
-import { FileSystemHost, Project } from 'ts-morph';
-import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused, parseWithinBudget } from './budget';
-import { isSourceFile } from './files';
-import { type FlowFile, isUnparsedFlow, markFlow, readFlow } from './flow';
-import { withoutBom } from './positions';
 import { BUNDLED_FILE, missingDeclarations, typedLibraries } from './bundled/fallback';
+import { withoutBom } from './positions';
+import { SourceCache } from './source-cache';
 import { ts } from './ts';
 
 export interface WorkspaceProblem {
@@ -25,17 +22,29 @@ export interface WorkspaceProblem {
   message: string;
 }
 
+export interface WorkspaceOptions {
+  /** The disk does not change while the workspace lives (a CLI run): see SourceCache. */
+  stableDisk?: boolean;
+  /** How many programs (each with its type checker) may be held at once; the least recently used goes. */
+  livePrograms?: number;
+}
+
 interface Root {
-  project: Project;
-  /** Files the config includes; undefined for the loose project (it takes anything). */
+  options: ts.CompilerOptions;
+  host: ts.CompilerHost;
+  /** Files the config includes; undefined for an inferred program (it takes anything). */
   fileNames?: ReadonlySet<string>;
-  /** The config's directory, or the loose project's package: where its packages are resolved from. */
+  /** The config's directory, or the first package of an inferred program: where its packages are resolved from. */
   dir: string;
+  /** The program's root files: those added, and the config's own declaration files. */
+  files: Set<string>;
   /** The library packages installed with types there (see bundled/fallback.ts), once asked. */
   typedLibraries?: ReadonlySet<string>;
-  /** The bundled declarations the project holds ('' for none), and the program they were judged on. */
+  /** The bundled declarations the program holds ('' for none). */
   bundled: string;
-  judged?: ts.Program;
+  program?: ts.Program;
+  /** Whether a file of the program changed since it was built (it is the old program of the next). */
+  stale: boolean;
 }
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
@@ -58,52 +67,57 @@ const LOOSE_OPTIONS: ts.CompilerOptions = {
 
 export class Workspace {
   readonly problems: WorkspaceProblem[] = [];
+  private readonly cache: SourceCache;
+  private readonly livePrograms: number;
   private readonly roots = new Map<string, Root | undefined>();
-  private readonly loose = new Map<string, Root>();
+  /** Inferred programs by their options; and each package's key, once worked out. */
+  private readonly inferred = new Map<string, Root>();
+  private readonly inferredKeyOf = new Map<string, { key: string; options: ts.CompilerOptions; typed: ReadonlySet<string> }>();
   private readonly rootOfFile = new Map<string, Root>();
-  /** Files whose stand-in their project holds: the text refused, and why. */
-  private readonly refused = new Map<string, { text: string; why: string }>();
-  /** Files being created from a text we hold: the disk must not be read (and parsed) for them first. */
-  private readonly creating = new Set<string>();
-  /** Flow files TypeScript could not parse as they are, and the text their project holds instead. */
-  private readonly flow = new Map<string, FlowFile>();
+  /** Roots holding a program, least recently used first. */
+  private readonly live = new Set<Root>();
 
-  /** Adds a file to the project that owns it. */
-  add(file: string): void {
+  constructor(options: WorkspaceOptions = {}) {
+    this.cache = new SourceCache({ stableDisk: options.stableDisk });
+    this.livePrograms = options.livePrograms ?? Infinity;
+  }
+
+  /** Adds a file to the program that owns it (its text read now, or given). */
+  add(file: string, text?: string): void {
     const root = this.rootFor(file);
     this.rootOfFile.set(file, root);
-    if (!root.project.getSourceFile(file)) this.put(root, file, fs.readFileSync(file, 'utf8'));
+    if (text !== undefined) this.cache.setText(file, text);
+    this.join(root, file);
   }
 
   /** Sets a file's text as an editor holds it (unsaved changes included), adding the file if new. */
   setText(file: string, text: string): void {
     const root = this.rootOfFile.get(file) ?? this.rootFor(file);
     this.rootOfFile.set(file, root);
-    this.put(root, file, text);
+    if (this.cache.text(file) !== withoutBom(text)) {
+      this.cache.setText(file, text);
+      this.changed(file);
+    }
+    this.join(root, file);
   }
 
   /** Takes a file's text from disk again (it changed outside the editor, or the editor let it go). */
   refresh(file: string): void {
-    const root = this.rootOfFile.get(file);
-    if (!root?.project.getSourceFile(file)) return;
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
+    if (!this.rootOfFile.has(file)) return;
+    if (!fs.existsSync(file)) {
       this.remove(file);
       return;
     }
-    this.put(root, file, text);
+    if (this.cache.reread(file)) this.changed(file);
   }
 
   /** Forgets a deleted file. */
   remove(file: string): void {
     const root = this.rootOfFile.get(file);
-    const existing = root?.project.getSourceFile(file);
-    if (root && existing) root.project.removeSourceFile(existing);
+    root?.files.delete(file);
+    this.cache.forget(file);
+    this.changed(file);
     this.rootOfFile.delete(file);
-    this.refused.delete(file);
-    this.flow.delete(file);
   }
 
   /** Whether the file has been added (or set) already. */
@@ -117,102 +131,102 @@ export class Workspace {
     if (!root) return undefined;
     const program = this.programOf(root);
     const sourceFile = program.getSourceFile(file);
-    const refused = this.refused.get(file);
-    if (sourceFile && refused) markRefused(sourceFile, refused.why);
-    // Every Flow file of the program, not only this one: a finding's related spans and fixes may be in another.
-    for (const [name, flow] of this.flow) {
-      const tree = program.getSourceFile(name);
-      if (tree) markFlow(tree, flow);
-    }
     return sourceFile && { sourceFile, program };
+  }
+
+  /** Files added, grouped by the program that holds them (in the order each program was first asked for). */
+  byProgram(files: readonly string[]): string[][] {
+    const groups = new Map<Root | undefined, string[]>();
+    for (const file of files) {
+      const root = this.rootOfFile.get(file);
+      const group = groups.get(root) ?? [];
+      group.push(file);
+      groups.set(root, group);
+    }
+    return [...groups.values()];
+  }
+
+  /** A file joins its root's program: at once if the program holds it already (imported), else at the next build. */
+  private join(root: Root, file: string): void {
+    if (root.files.has(file)) return;
+    root.files.add(file);
+    if (!root.program?.getSourceFile(file)) root.stale = true;
+  }
+
+  /** Every program holding the file is built again when next asked for. */
+  private changed(file: string): void {
+    for (const root of this.live) if (root.files.has(file) || root.program?.getSourceFile(file)) root.stale = true;
   }
 
   /**
    * The root's program, with the bundled declarations of whatever its own files leave undeclared
-   * (judged again only when the program changed: a file added may bring its own types).
+   * (judged again at each build: a file added may bring its own types).
    */
   private programOf(root: Root): ts.Program {
-    let program = root.project.getProgram().compilerObject;
-    if (root.judged === program) return program;
-    root.typedLibraries ??= typedLibraries(root.dir, root.project.getCompilerOptions());
+    if (root.program && !root.stale) {
+      this.live.delete(root);
+      this.live.add(root);
+      return root.program;
+    }
+    let program = this.build(root);
+    root.typedLibraries ??= typedLibraries(root.dir, root.options, this.cache.resolutionHost);
     const missing = missingDeclarations(program, root.typedLibraries);
     if (missing !== root.bundled) {
-      const held = root.project.getSourceFile(BUNDLED_FILE);
-      if (missing) root.project.createSourceFile(BUNDLED_FILE, missing, { overwrite: true });
-      else if (held) root.project.removeSourceFile(held);
       root.bundled = missing;
-      program = root.project.getProgram().compilerObject;
+      program = this.build(root, program);
     }
-    root.judged = program;
+    root.program = program;
+    root.stale = false;
+    this.live.delete(root);
+    this.live.add(root);
+    for (const old of this.live) {
+      if (this.live.size <= this.livePrograms) break;
+      old.program = undefined;
+      this.live.delete(old);
+    }
     return program;
   }
 
-  /**
-   * The one way text enters a project. ts-morph drops a leading byte-order mark when it creates a
-   * file but keeps it when it replaces one; dropping it here keeps every offset counted the same
-   * way (adapters add it back: see lsp/convert.ts, cli.ts).
-   */
-  private put(root: Root, file: string, text: string): void {
-    const body = withoutBom(text);
-    const refused = this.refused.get(file);
-    const existing = root.project.getSourceFile(file);
-    if (refused ? refused.text === body : this.ownText(file, existing?.getFullText()) === body) return;
-    let why: string | undefined;
-    let flow: FlowFile | undefined;
-    // ts-morph's overwrite of a file it has not loaded reads and parses the disk's copy, then parses
-    // this text: hidden from it, the file is parsed once.
-    if (!existing) this.creating.add(file);
-    try {
-      let created = root.project.createSourceFile(file, body, { overwrite: true }).compilerNode;
-      if (isUnparsedFlow(created)) {
-        flow = readFlow(body);
-        if (flow.text !== body) created = root.project.createSourceFile(file, flow.text, { overwrite: true }).compilerNode;
-      }
-      detectModule(created, root.project.getCompilerOptions());
-      why = depthRefusal(created);
-    } catch (e) {
-      if (!isStackOverflow(e)) throw e;
-      why = NESTED_TOO_DEEP;
-    } finally {
-      this.creating.delete(file);
-    }
-    if (why) {
-      root.project.createSourceFile(file, '', { overwrite: true });
-      this.refused.set(file, { text: body, why });
-      this.flow.delete(file);
-    } else {
-      this.refused.delete(file);
-      if (flow) this.flow.set(file, flow);
-      else this.flow.delete(file);
-    }
+  private build(root: Root, oldProgram = root.program): ts.Program {
+    const rootNames = root.bundled ? [...root.files, BUNDLED_FILE] : [...root.files];
+    return ts.createProgram({ rootNames, options: root.options, host: root.host, oldProgram });
   }
 
-  /** The file's own text for the text a project holds of it (a Flow file's, with its types blanked out). */
-  private ownText(file: string, held: string | undefined): string | undefined {
-    const flow = this.flow.get(file);
-    return flow && held === flow.text ? flow.original : held;
-  }
-
-  /** A new project, reading through `guardedDisk` so that a file only imported is refused like an added one. */
-  private project(compilerOptions: ts.CompilerOptions, skipAddingFilesFromTsConfig?: boolean): Project {
-    return new Project({ compilerOptions, skipAddingFilesFromTsConfig, fileSystem: guardedDisk(this.refused, this.flow, this.creating) });
+  private newRoot(options: ts.CompilerOptions, dir: string, fileNames?: ReadonlySet<string>): Root {
+    const host = this.cache.host(options);
+    // Each root holds its own bundled declarations: one path, the text its last judgement chose.
+    const { getSourceFile, fileExists } = host;
+    const root: Root = { options, host, dir, fileNames, files: new Set(), bundled: '', stale: true };
+    host.getSourceFile = (file, parse, ...rest) => file === BUNDLED_FILE
+      ? (root.bundled ? this.cache.bundledTree(file, root.bundled) : undefined)
+      : getSourceFile(file, parse, ...rest);
+    host.fileExists = file => file === BUNDLED_FILE ? root.bundled !== '' : fileExists(file);
+    return root;
   }
 
   private rootFor(file: string): Root {
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
       for (const name of CONFIG_NAMES) {
         const config = path.join(dir, name);
-        if (!fs.existsSync(config)) continue;
+        if (!this.cache.fileExists(config)) continue;
         const root = this.configRoot(config);
         if (root?.fileNames?.has(file)) return root;
       }
       if (path.basename(dir) === 'node_modules' || path.dirname(dir) === dir) break;
     }
-    const pkg = packageDir(file);
-    let root = this.loose.get(pkg);
+    const pkg = packageDir(file, this.cache);
+    let inferred = this.inferredKeyOf.get(pkg);
+    if (!inferred) {
+      const options = { ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) };
+      const typed = typedLibraries(pkg, options, this.cache.resolutionHost);
+      inferred = { key: JSON.stringify([options.typeRoots, options.types, [...typed]]), options, typed };
+      this.inferredKeyOf.set(pkg, inferred);
+    }
+    let root = this.inferred.get(inferred.key);
     if (!root) {
-      root = { project: this.project({ ...LOOSE_OPTIONS, ...withAutomaticTypes(LOOSE_OPTIONS, pkg) }), dir: pkg, bundled: '' };
-      this.loose.set(pkg, root);
+      root = this.newRoot(inferred.options, pkg);
+      root.typedLibraries = inferred.typed;
+      this.inferred.set(inferred.key, root);
     }
     return root;
   }
@@ -229,68 +243,15 @@ export class Workspace {
       const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), jsDefaults, configFile);
       const fatal = parsed.errors.filter(e => e.category === ts.DiagnosticCategory.Error && e.code !== 18003 /* no inputs */);
       for (const e of fatal) this.problems.push({ file: configFile, message: flatten(e) });
-      root = {
-        project: this.project({ ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true }, true),
-        fileNames: new Set(parsed.fileNames.map(f => path.normalize(f))),
-        dir: path.dirname(configFile),
-        bundled: '',
-      };
+      const options = { ...parsed.options, ...withAutomaticTypes(parsed.options, path.dirname(configFile)), noEmit: true };
+      root = this.newRoot(options, path.dirname(configFile), new Set(parsed.fileNames.map(f => path.normalize(f))));
       // The config's own declaration files (`env.d.ts`, `declare module 'x'` shims) are part of every
       // program tsc builds from it, whichever file is asked for.
-      for (const name of root.fileNames!) if (isDeclarationFile(name)) root.project.addSourceFileAtPathIfExists(name);
+      for (const name of root.fileNames!) if (isDeclarationFile(name)) root.files.add(name);
     }
     this.roots.set(configFile, root);
     return root;
   }
-}
-
-/**
- * The disk as ts-morph reads it, except that a source file the compiler could not get through
- * reads as empty (and is recorded in `refused`), and a Flow file it cannot parse reads with its types
- * blanked out (recorded in `flows`). Files the workspace adds are read by `put`, which
- * checks the tree it parses anyway (and hides them from ts-morph meanwhile, see `creating`); only files
- * ts-morph loads on its own (imports) are parsed twice.
- */
-function guardedDisk(
-  refused: Map<string, { text: string; why: string }>, flows: Map<string, FlowFile>, hidden: ReadonlySet<string>,
-): FileSystemHost {
-  const disk = new Project().getFileSystem();
-  const readFileSync = (file: string, encoding?: string): string => {
-    if (hidden.has(file)) throw new errors.FileNotFoundError(file as StandardizedFilePath);
-    const read = disk.readFileSync(file, encoding);
-    if (!isSourceFile(file)) return read;
-    let text = read;
-    let parsed = parseWithinBudget(file, text);
-    if (parsed.sourceFile && isUnparsedFlow(parsed.sourceFile)) {
-      const flow = readFlow(withoutBom(read));
-      flows.set(file, flow);
-      text = flow.text;
-      parsed = parseWithinBudget(file, text);
-    }
-    if (!parsed.refusal) return text;
-    refused.set(file, { text: withoutBom(read), why: parsed.refusal });
-    return '';
-  };
-  return new Proxy(disk, {
-    get: (target, key) => {
-      if (key === 'readFileSync') return readFileSync;
-      if (key === 'fileExistsSync') return (file: string) => !hidden.has(file) && disk.fileExistsSync(file);
-      const value: unknown = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-/**
- * Applies the project's `moduleDetection` to a file ts-morph parsed: its document registry parses with
- * the target alone, so every file without `import` / `export` would be a script of one shared global
- * scope, whatever the options say. (TypeScript exports the function, not its declaration.)
- */
-function detectModule(file: ts.SourceFile, options: ts.CompilerOptions): void {
-  const { getSetExternalModuleIndicator } = ts as unknown as {
-    getSetExternalModuleIndicator(options: ts.CompilerOptions): (file: ts.SourceFile) => void;
-  };
-  getSetExternalModuleIndicator(options)(file);
 }
 
 /**
@@ -325,8 +286,8 @@ function isDeclarationFile(file: string): boolean {
 }
 
 /** The directory of the nearest package.json above a file, else the file's own directory. */
-function packageDir(file: string): string {
-  for (const dir of ancestors(path.dirname(file))) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+function packageDir(file: string, cache: SourceCache): string {
+  for (const dir of ancestors(path.dirname(file))) if (cache.fileExists(path.join(dir, 'package.json'))) return dir;
   return path.dirname(file);
 }
 

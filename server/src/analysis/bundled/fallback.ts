@@ -21,10 +21,10 @@ const TYPED_EXTENSIONS = new Set<string>([
 ]);
 
 /** The packages of LIBRARY_MODULES that resolve to declarations from `dir` (installed and typed). */
-export function typedLibraries(dir: string, options: ts.CompilerOptions): ReadonlySet<string> {
+export function typedLibraries(dir: string, options: ts.CompilerOptions, host: ts.ModuleResolutionHost = ts.sys): ReadonlySet<string> {
   const from = path.join(dir, '__fearless__.ts');
   return new Set(Object.keys(LIBRARY_MODULES).filter(name => {
-    const resolved = ts.resolveModuleName(name, from, options, ts.sys).resolvedModule;
+    const resolved = ts.resolveModuleName(name, from, options, host).resolvedModule;
     return resolved !== undefined && TYPED_EXTENSIONS.has(resolved.extension);
   }));
 }

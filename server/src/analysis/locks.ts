@@ -249,17 +249,14 @@ export class LockModel {
   functionsWithLocks(file: ts.SourceFile): FunctionLocks[] {
     if (this.withLocks?.file === file) return this.withLocks.list;
     const list: FunctionLocks[] = [];
-    const touching = lockTouchingFunctions(file, this.relevant());
-    const visit = (n: ts.Node): void => {
-      if (ts.isSourceFile(n) || isFunctionBoundary(n)) {
-        // Nothing in it can take a lock: neither can the functions inside it.
-        if (!touching.has(n)) return;
-        const fl = this.functionLocks(n);
-        if (fl.events.size > 0 || fl.initial.size > 0) list.push(fl);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(file);
+    // Only functions whose syntax can touch a lock (see lock-relevance.ts), outer ones first, as a walk meets them.
+    const touching = [...lockTouchingFunctions(file, this.relevant())]
+      .filter((n): n is FunctionLike => ts.isSourceFile(n) || isFunctionBoundary(n))
+      .sort((a, b) => a.pos - b.pos || b.end - a.end);
+    for (const n of touching) {
+      const fl = this.functionLocks(n);
+      if (fl.events.size > 0 || fl.initial.size > 0) list.push(fl);
+    }
     this.withLocks = { file, list };
     return list;
   }

@@ -1,9 +1,12 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
+import { errorText } from './error-text';
+import type { FileFacts } from './file-facts';
 import { collectFiles } from './files';
 import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
@@ -47,12 +50,11 @@ export interface CheckResult {
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
-  const run = analysePaths(paths, options, false);
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
-  const internalErrors = [...run.internalErrors];
+  const internalErrors: string[] = [];
   const untyped: UntypedApiUse[] = [];
-  for (const { file, sourceFile, program, analysis } of run.analysed) {
+  const run = analysePaths(paths, options, ({ file, sourceFile, program, analysis }) => {
     texts.set(file, originalText(sourceFile));
     findings.push(...analysis.findings);
     untyped.push(...analysis.untyped ?? []);
@@ -67,29 +69,54 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
         }
       }
     }
+  });
+  for (const failure of run.failures) {
+    // Its finding is at the start of the file: any text places it, the report needs one.
+    if (!texts.has(failure.file)) texts.set(failure.file, readAll([failure.file]).get(failure.file) ?? '');
+    findings.push(internalErrorFinding(failure.file, failure.error));
+    internalErrors.push(`${failure.file}: ${errorText(failure.error)}`);
   }
+  internalErrors.push(...run.internalErrors);
   return {
     files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors, untyped,
   };
+}
+
+/** One file through the rules, handed to the caller while its program is held (it may be dropped after). */
+export interface AnalysedFile {
+  file: string;
+  sourceFile: ts.SourceFile;
+  program: ts.Program;
+  analysis: FileAnalysis;
 }
 
 export interface AnalysedRun {
   cwd: string;
   files: string[];
   skipped: SkippedFile[];
-  analysed: { file: string; sourceFile: ts.SourceFile; program: ts.Program; analysis: FileAnalysis }[];
   configProblems: ConfigProblem[];
   usageErrors: string[];
   /** Failures outside a file's rules (its lock orders): the run went on without what failed. */
   internalErrors: string[];
+  /** Files the engine itself failed on: each is reported once, and the run went on. */
+  failures: { file: string; error: unknown }[];
 }
 
 /**
- * Config, files, workspace, the thread graph, then every file through the rules: what the CLI's commands
- * share. `keepFacts`: whether each file's facts outlive its analysis (the thread map needs them; a
- * check that keeps them all holds every file's analysis in memory at once).
+ * How many programs (each with its type checker) a run holds at once: a repository of many package
+ * roots is analysed a few roots at a time. Below the heap's limit, one: see `relieve`.
  */
-export function analysePaths(paths: string[], options: CheckOptions, keepFacts = true): AnalysedRun {
+const LIVE_PROGRAMS = 4;
+/** The share of the heap's limit above which a run holds one program at a time. */
+const HEAP_PRESSURE = 0.6;
+
+/**
+ * Config, files, workspace, the thread graph, then every file through the rules, each handed to
+ * `onFile` as it is done: what the CLI's commands share. Files are taken program by program, so
+ * that a program is built once per pass while few are held; the last ones of the first pass are the
+ * first of the second.
+ */
+export function analysePaths(paths: string[], options: CheckOptions, onFile: (done: AnalysedFile) => void): AnalysedRun {
   const cwd = path.resolve(options.cwd);
   const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
   const { config } = loaded;
@@ -97,50 +124,91 @@ export function analysePaths(paths: string[], options: CheckOptions, keepFacts =
     include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
   });
   const { usageErrors } = collected;
+  const texts = readAll(collected.files);
   // A file named on the command line is asked for: only what a folder brings in is left out.
-  const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)));
+  const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)), texts);
   const left = new Set(skipped.map(s => s.file));
   const files = collected.files.filter(f => !left.has(f));
-  const workspace = new Workspace({ stableDisk: true });
-  for (const file of files) workspace.add(file);
-  // Spawn sites first, across every file checked: a module's thread depends on who spawns it.
+  const workspace = new Workspace({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
+  for (const file of files) workspace.add(file, texts.get(file));
+  texts.clear();
+  const failures: AnalysedRun['failures'] = [];
+  const failed = new Set<string>();
+  const guard = (file: string, work: () => void): void => {
+    if (failed.has(file)) return;
+    try {
+      work();
+    } catch (error) {
+      failed.add(file);
+      failures.push({ file, error });
+    }
+    relieve(workspace);
+  };
+  const groups = workspace.byProgram(files);
+  // Spawn sites first, across every file checked: a module's thread depends on who spawns it. Lock
+  // orders too: an inversion needs both files' orders before either is judged.
   const graph = new ThreadGraph();
-  for (const file of files) {
-    const parsed = workspace.get(file);
-    if (parsed) graph.update(parsed.sourceFile);
-  }
-  // Lock orders too: an inversion needs both files' orders before either is judged.
   const lockOrder = new LockOrderGraph();
   const internalErrors: string[] = [];
-  for (const file of files) {
-    const parsed = workspace.get(file);
-    if (!parsed) continue;
-    const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
-    lockOrder.update(file, edges);
-    if (error) internalErrors.push(error);
+  for (const file of groups.flat()) {
+    guard(file, () => {
+      const parsed = workspace.get(file);
+      if (!parsed) return;
+      graph.update(parsed.sourceFile);
+      const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+      lockOrder.update(file, edges);
+      if (error) internalErrors.push(error);
+    });
+    options.onProgress?.({ done: 0, total: files.length, file });
   }
   const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
-  const analysed: AnalysedRun['analysed'] = [];
-  for (const file of files) {
-    const parsed = workspace.get(file);
-    if (!parsed) continue;
-    const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
-    analysed.push({ file, ...parsed, analysis: keepFacts ? analysis : { ...analysis, facts: undefined } });
-    options.onProgress?.({ done: analysed.length, total: files.length, file });
+  let done = 0;
+  for (const file of [...groups].reverse().flat()) {
+    guard(file, () => {
+      const parsed = workspace.get(file);
+      if (!parsed) return;
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
+      onFile({ file, ...parsed, analysis });
+    });
+    options.onProgress?.({ done: ++done, total: files.length, file });
   }
-  return { cwd, files, skipped, analysed, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors };
+  return { cwd, files, skipped, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors, failures };
+}
+
+/** Near the heap's limit, a run holds one program at a time: slower (programs are built again), but it finishes. */
+function relieve(workspace: Workspace): void {
+  const { heap_size_limit: limit, used_heap_size: used } = v8.getHeapStatistics();
+  if (used > HEAP_PRESSURE * limit) workspace.holdOnly(1);
+}
+
+/** The finding of a file the engine failed on: the run goes on, and says where it could not. */
+function internalErrorFinding(file: string, error: unknown): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    rule: 'internal-error', severity: 'error', span: { file, start: 0, end: 0 }, related: [], fixes: [],
+    message: `Fearless failed on this file and did not analyse it: ${message}. Please report it with the file if you can.`,
+  };
+}
+
+/** Every file's text, read once (unreadable ones are left to the workspace, which reads them again). */
+function readAll(files: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    try {
+      texts.set(file, fs.readFileSync(file, 'utf8'));
+    } catch {
+      // reported where it is read again
+    }
+  }
+  return texts;
 }
 
 /** The files that read as generated or minified, with why. */
-function generatedAmong(files: readonly string[]): SkippedFile[] {
+function generatedAmong(files: readonly string[], texts: ReadonlyMap<string, string>): SkippedFile[] {
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue; // the workspace reports a file it cannot read
-    }
+    const text = texts.get(file);
+    if (text === undefined) continue; // the workspace reports a file it cannot read
     const reason = generatedReason(file, text);
     if (reason) skipped.push({ file, reason });
   }
@@ -149,7 +217,9 @@ function generatedAmong(files: readonly string[]): SkippedFile[] {
 
 /** The thread map of the files under `paths` (for `fearless graph`), rooted at the current directory. */
 export function mapPaths(paths: string[], options: CheckOptions): { map: ThreadMap; run: AnalysedRun } {
-  const run = analysePaths(paths, options);
-  const facts = run.analysed.flatMap(a => a.analysis.facts ? [a.analysis.facts] : []);
+  const facts: FileFacts[] = [];
+  const run = analysePaths(paths, options, ({ analysis }) => {
+    if (analysis.facts) facts.push(analysis.facts);
+  });
   return { map: buildThreadMap(facts, run.cwd, new DiskModuleFiles()), run };
 }

@@ -68,7 +68,7 @@ const LOOSE_OPTIONS: ts.CompilerOptions = {
 export class Workspace {
   readonly problems: WorkspaceProblem[] = [];
   private readonly cache: SourceCache;
-  private readonly livePrograms: number;
+  private livePrograms: number;
   private readonly roots = new Map<string, Root | undefined>();
   /** Inferred programs by their options; and each package's key, once worked out. */
   private readonly inferred = new Map<string, Root>();
@@ -179,12 +179,22 @@ export class Workspace {
     root.stale = false;
     this.live.delete(root);
     this.live.add(root);
+    this.evict();
+    return program;
+  }
+
+  /** Holds at most `count` programs from now on (the run is short of memory). */
+  holdOnly(count: number): void {
+    this.livePrograms = Math.min(this.livePrograms, count);
+    this.evict();
+  }
+
+  private evict(): void {
     for (const old of this.live) {
       if (this.live.size <= this.livePrograms) break;
       old.program = undefined;
       this.live.delete(old);
     }
-    return program;
   }
 
   private build(root: Root, oldProgram = root.program): ts.Program {

@@ -79,6 +79,12 @@ export const ENGINE_METAS: readonly RuleMeta[] = [
     defaultSeverity: 'info',
     description: 'A file too costly to analyse (too slow, or nested too deeply) was analysed only in part, or not at all.',
   },
+  {
+    id: 'internal-error',
+    family: 'meta',
+    defaultSeverity: 'error',
+    description: 'Fearless itself failed on the file, which was not analysed; the run went on with the others.',
+  },
 ];
 
 export const RULE_METAS: readonly RuleMeta[] = [...RULES.map(r => r.meta), ...ENGINE_METAS];

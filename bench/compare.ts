@@ -3,7 +3,16 @@
  * corpora (N = 50, 200, 1000 files): whole processes, same warm-up, median and min–max of several
  * runs, peak RSS of each. Then the editor's case through the real language server: one-line edits
  * of a worker file, each timed from didChange to the publishDiagnostics that answers it, and the
- * time until a file that depends on an edited one is judged again. Writes bench/RESULTS.md.
+ * time until a file that depends on an edited one is judged again. Then many package roots (issue 16,
+ * bench/roots-corpus.ts): on `many-roots` the one-program floor and `fearless check .`, on
+ * `repo-like` the floor, `fearless check .` and `fearless check test`. Every process runs under a
+ * timeout; one that dies (out of heap, timed out) is recorded with its exit code, once. Writes
+ * bench/RESULTS.md (a section per part) and bench/.work/compare.json.
+ *
+ *   FEARLESS_BENCH_ONLY=roots   only the many-roots part: rewrites its section of RESULTS.md and its
+ *                               key of compare.json, keeps the rest (minutes, not the whole run)
+ *   FEARLESS_BENCH_CLI=<cli.js> the build `fearless check` runs from (default dist/cli.js)
+ *   FEARLESS_BENCH_SIZES, FEARLESS_BENCH_RUNS, FEARLESS_BENCH_ROOTS_RUNS   corpora and runs per part
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,31 +23,61 @@ import { performance } from 'node:perf_hooks';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { type PublishDiagnosticsParams, WorkDoneProgress } from 'vscode-languageserver-protocol';
 import { Corpus, writeCorpus } from './corpus';
+import { type RootsCorpus, writeManyRoots, writeRepoLike } from './roots-corpus';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'bench', '.work');
 const PEERS = path.join(ROOT, 'bench', 'peers');
 const SIZES = (process.env.FEARLESS_BENCH_SIZES ?? '50,200,1000').split(',').map(Number);
 const RUNS = Number(process.env.FEARLESS_BENCH_RUNS ?? 5);
+const ROOTS_RUNS = Number(process.env.FEARLESS_BENCH_ROOTS_RUNS ?? 3);
+const ONLY = process.env.FEARLESS_BENCH_ONLY;
+const CLI = path.resolve(process.env.FEARLESS_BENCH_CLI ?? path.join(ROOT, 'dist', 'cli.js'));
+const FLOOR = path.join(ROOT, 'bench', 'floor.cjs');
+// Outside the repository: no node_modules/@types above the corpora (this repository's vscode, mocha…)
+// enters the projects Fearless gives loose packages, as none would in the user's repository.
+const ROOTS_WORK = path.join(os.tmpdir(), 'fearless-bench-roots');
+const TIMEOUT_S = 300;
 const EDITS = 30;
+const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
+const COMPARE_JSON = path.join(WORK, 'compare.json');
 
-interface Sample { wallMs: number; rssMb: number }
-interface Stat { median: number; min: number; max: number; rssMb: number }
+interface Sample { wallMs: number; rssMb: number; exit: number; json: boolean }
+interface Stat { median: number; min: number; max: number; rssMb: number; exit: number; json: boolean }
 
-/** One whole process, timed by GNU time: wall clock and peak RSS. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One whole process, timed by GNU time (through `timeout`, whose child's peak RSS the kernel
+ * reports as the timeout's): wall clock, peak RSS, exit code, whether stdout was JSON.
+ */
 function runOnce(cmd: string[], cwd: string): Sample {
-  const out = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const out = spawnSync('/usr/bin/time', ['-f', '%e %M', 'timeout', String(TIMEOUT_S), ...cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const line = out.stderr.trim().split('\n').pop() ?? '';
   const [seconds, kb] = line.split(' ').map(Number);
   if (!Number.isFinite(seconds)) throw new Error(`${cmd.join(' ')}: ${out.stderr}`);
-  return { wallMs: seconds * 1000, rssMb: kb / 1024 };
+  return { wallMs: seconds * 1000, rssMb: kb / 1024, exit: out.status ?? -1, json: isJson(out.stdout) };
 }
 
-function measure(cmd: string[], cwd: string): Stat {
-  runOnce(cmd, cwd); // warm-up: the file cache, the same for every tool
-  const samples = Array.from({ length: RUNS }, () => runOnce(cmd, cwd));
+/** Timed out (124), or killed by a signal (128 + n: SIGABRT when V8 runs out of heap). */
+const died = (s: Sample): boolean => s.exit === 124 || s.exit > 128;
+
+function measure(cmd: string[], cwd: string, runs = RUNS): Stat {
+  const warmUp = runOnce(cmd, cwd); // the file cache, the same for every tool
+  // A process that died would die again: its one run is its measure.
+  const samples = died(warmUp) ? [warmUp] : Array.from({ length: runs }, () => runOnce(cmd, cwd));
   const walls = samples.map(s => s.wallMs).sort((a, b) => a - b);
-  return { median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rssMb: Math.max(...samples.map(s => s.rssMb)) };
+  return {
+    median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rssMb: Math.max(...samples.map(s => s.rssMb)),
+    exit: samples.find(s => s.exit !== 0)?.exit ?? 0, json: samples.every(s => s.json),
+  };
 }
 
 function ensurePeers(): void {
@@ -120,8 +159,15 @@ function pct(xs: number[], p: number): number {
 
 const fmt = (s: Stat): string => `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
 
-async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
+const machine = (runs: number): string =>
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ` +
+  `Whole processes, ${runs} runs after a warm-up: median (min–max) ms; RSS is the peak in MB.`;
+
+/** A section of RESULTS.md, and its keys of compare.json. */
+interface Part { title: string; text: string; json: Record<string, unknown> }
+
+/** Fearless against the floors and ESLint on the corpora of N files, and the editor's latencies. */
+async function measureCorpora(): Promise<Part> {
   ensurePeers();
   const eslint = path.join(PEERS, 'node_modules', 'eslint', 'bin', 'eslint.js');
   const tsc6 = path.join(PEERS, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -133,13 +179,13 @@ async function main(): Promise<void> {
     console.log(`N=${corpus.files}: measuring…`);
     const node = process.execPath;
     const stats = {
-      parse: measure([node, path.join(ROOT, 'bench', 'floor.cjs'), 'parse', corpus.dir], corpus.dir),
-      bind: measure([node, path.join(ROOT, 'bench', 'floor.cjs'), 'bind', corpus.dir], corpus.dir),
+      parse: measure([node, FLOOR, 'parse', corpus.dir], corpus.dir),
+      bind: measure([node, FLOOR, 'bind', corpus.dir], corpus.dir),
       tsc6: measure([node, tsc6, '--noEmit', '-p', '.'], corpus.dir),
       tsc7: measure([tsc7, '--noEmit', '-p', '.'], corpus.dir),
       eslintTyped: measure([node, eslint, '-c', path.join(PEERS, 'eslint.typed.config.mjs'), 'src'], corpus.dir),
       eslintUntyped: measure([node, eslint, '-c', path.join(PEERS, 'eslint.untyped.config.mjs'), 'src'], corpus.dir),
-      fearless: measure([node, path.join(ROOT, 'dist', 'cli.js'), 'check', '.', '--format', 'json', '--exit-zero'], corpus.dir),
+      fearless: measure([node, CLI, 'check', '.', '--format', 'json', '--exit-zero'], corpus.dir),
     };
     const editTimes = await editLatencies(corpus);
     json[n] = { files: corpus.files, ...stats, edits: editTimes };
@@ -150,9 +196,8 @@ async function main(): Promise<void> {
   }
   const walls = (k: number): number => (json[k] as { fearless: Stat }).fearless.median;
   const slope = SIZES.includes(1000) && SIZES.includes(200) ? (walls(1000) / walls(200)).toFixed(2) : 'n/a';
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
-  const table = [
-    `Machine: ${machine}. Whole processes, ${RUNS} runs after a warm-up: median (min–max) ms; RSS is the peak in MB.`,
+  const text = [
+    machine(RUNS),
     '',
     '| files | TS6 parse | TS6 program+bind | tsc 6 --noEmit | tsc 7 --noEmit | ESLint untyped | ESLint typed | fearless check | fearless / bind | fearless / ESLint typed | RSS bind / ESLint typed / fearless | edit → diagnostics median / p95 ms | dependent refreshed ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -160,9 +205,64 @@ async function main(): Promise<void> {
     '',
     `Scaling: fearless check time(N=1000) / time(N=200) = ${slope}.`,
   ].join('\n');
-  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), `# Benchmark results\n\nWritten by \`npm run bench\` (bench/compare.ts).\n\n${table}\n`);
-  fs.writeFileSync(path.join(WORK, 'compare.json'), JSON.stringify(json, null, 2));
-  console.log(table);
+  return { title: 'Corpora of N files', text, json };
+}
+
+/** The one-program floor and `fearless check <target>` on corpora of many package roots (issue 16). */
+function measureRoots(): Part {
+  const node = process.execPath;
+  const many = writeManyRoots(path.join(ROOTS_WORK, 'many-roots'));
+  const repo = writeRepoLike(path.join(ROOTS_WORK, 'repo-like'));
+  const floor = (c: RootsCorpus): Stat => measure([node, FLOOR, 'bind-all', c.dir], c.dir, ROOTS_RUNS);
+  const check = (c: RootsCorpus, target: string): Stat => measure([node, CLI, 'check', target, '--format', 'json', '--exit-zero'], c.dir, ROOTS_RUNS);
+  console.log(`many package roots: measuring (${ROOTS_RUNS} runs each)…`);
+  const manyFloor = floor(many);
+  const repoFloor = floor(repo); // test/ imports the runner's src/: its floor is the whole repository's
+  const rows = [
+    { corpus: 'many-roots', ...many, target: '.', floor: manyFloor, fearless: check(many, '.') },
+    { corpus: 'repo-like', ...repo, target: '.', floor: repoFloor, fearless: check(repo, '.') },
+    { corpus: 'repo-like', ...repo, target: 'test', floor: repoFloor, fearless: check(repo, 'test') },
+  ];
+  const text = [
+    machine(ROOTS_RUNS),
+    `Corpora of bench/roots-corpus.ts; floor: one TypeScript 6 program over every .ts/.js file, bound (bench/floor.cjs bind-all). ` +
+      `A run that dies is run once: exit 134 is SIGABRT (V8 out of heap), 124 a timeout after ${TIMEOUT_S} s. Goal (issue 16): RSS fearless / floor ≤ 1.5.`,
+    '',
+    '| corpus | files / packages / lines | fearless check | floor ms | floor RSS | fearless ms | fearless RSS | RSS fearless / floor | time fearless / floor | exit | JSON |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(r => `| ${r.corpus} | ${r.files} / ${r.packages} / ${r.lines} | \`${r.target}\` | ${fmt(r.floor)} | ${Math.round(r.floor.rssMb)} | ` +
+      `**${fmt(r.fearless)}** | **${Math.round(r.fearless.rssMb)}** | ${(r.fearless.rssMb / r.floor.rssMb).toFixed(2)} | ${(r.fearless.median / r.floor.median).toFixed(2)} | ` +
+      `${r.fearless.exit} | ${r.fearless.json ? 'yes' : 'no'} |`),
+  ].join('\n');
+  return { title: 'Many package roots', text, json: { roots: rows } };
+}
+
+/** The document with `## title` holding `text`: replaced where it was, else added at the end. */
+function withSection(doc: string, title: string, text: string): string {
+  const parts = doc.split(/^(?=## )/m).map(p => p.trim());
+  const section = `## ${title}\n\n${text}`;
+  const at = parts.findIndex(p => p.startsWith(`## ${title}\n`));
+  if (at >= 0) parts[at] = section;
+  else parts.push(section);
+  return `${parts.join('\n\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  if (ONLY !== undefined && ONLY !== 'roots') throw new Error(`FEARLESS_BENCH_ONLY=${ONLY}: only "roots" is known`);
+  if (!fs.existsSync(CLI)) throw new Error(`build first: npm run build (no ${CLI})`);
+  fs.mkdirSync(WORK, { recursive: true });
+  // A partial run keeps what the last whole run wrote about the other part.
+  const kept = (file: string): string | undefined => (ONLY && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+  let doc = kept(RESULTS) ?? '# Benchmark results\n\nWritten by `npm run bench` (bench/compare.ts).\n';
+  const json = JSON.parse(kept(COMPARE_JSON) ?? '{}') as Record<string, unknown>;
+  const parts = ONLY ? [measureRoots()] : [await measureCorpora(), measureRoots()];
+  for (const part of parts) {
+    doc = withSection(doc, part.title, part.text);
+    Object.assign(json, part.json);
+    console.log(`${part.title}\n\n${part.text}\n`);
+  }
+  fs.writeFileSync(RESULTS, doc);
+  fs.writeFileSync(COMPARE_JSON, JSON.stringify(json, null, 2));
 }
 
 main().catch(e => {

@@ -48,7 +48,8 @@ if (mode === 'bind-all') {
   if (mode === 'parse') {
     for (const file of config.fileNames) ts.createSourceFile(file, ts.sys.readFile(file), ts.ScriptTarget.Latest, true);
   } else {
-    const program = ts.createProgram(config.fileNames, config.options);
-    program.getTypeChecker();
+    // With the libs the tsconfig asks for: without them (the bundled compiler has none on disk) the floor
+    // left out what tsc and every type-aware tool load.
+    ts.createProgram(config.fileNames, config.options, hostWithLibs(config.options)).getTypeChecker();
   }
 }

@@ -121,4 +121,14 @@ describe('workspace sharing', () => {
     workspace.setText(b, 'export const b = 1;\n');
     assert.equal(workspace.get(b)!.program, programB, 'the same text is no change');
   });
+
+  it('gives the tree of a file before its program is built, the very tree the program then holds', () => {
+    config('esm', {});
+    write('esm/package.json', '{ "type": "module" }');
+    const files = [write('esm/a.ts', 'export const a = 1;\n'), write('esm/b.cts', 'const b = 1;\n'), write('loose/c.js', 'const c = 1;\n')];
+    const workspace = new Workspace();
+    for (const file of files) workspace.add(file);
+    const trees = files.map(file => workspace.tree(file));
+    files.forEach((file, i) => assert.equal(workspace.get(file)!.sourceFile, trees[i], file));
+  });
 });

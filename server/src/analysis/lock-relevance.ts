@@ -9,12 +9,20 @@
  */
 import { ts } from './ts';
 import { atomicsCallName, calleeName, functionName, isFunctionBoundary, jsDocTagArguments } from './syntax';
-import { isLockCallName } from './lock-vocabulary';
+import { RUN_EXCLUSIVE, TRY_METHODS, WITH_LOCK, WITH_READ_LOCK, isLockCallName, lockMethodOf } from './lock-vocabulary';
 import { NameClosure } from './name-closure';
 
+interface FunctionSyntax {
+  name: string;
+  /** Whether its own syntax touches a lock; and takes one (can return holding it, or hold one across a call). */
+  seeded: boolean;
+  acquires: boolean;
+  calls: string[];
+}
+
 interface FileLockSyntax {
-  /** The file's named functions: the names they call, and whether their own syntax touches a lock. */
-  functions: { name: string; seeded: boolean; calls: string[] }[];
+  /** The file's named functions: the names they call, and whether their own syntax touches or takes a lock. */
+  functions: FunctionSyntax[];
   /** `import { a as b }`, `export { a as b }`, `import b from`: b runs what a runs. */
   aliases: { local: string; imported: string }[];
   /** `Atomics.compareExchange` / `Atomics.exchange` calls: where a raw lock may be taken (the model decides). */
@@ -23,6 +31,8 @@ interface FileLockSyntax {
 
 const byFile = new WeakMap<ts.SourceFile, FileLockSyntax>();
 const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
+const acquiringByProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
+const holdingOf = new WeakMap<ts.SourceFile, { acquiring: ReadonlySet<string>; holds: boolean }>();
 const touchingOf = new WeakMap<ts.SourceFile, { relevant: ReadonlySet<string>; touching: ReadonlySet<ts.Node> }>();
 const LOCK_TAGS = ['acquires', 'releases', 'requires'];
 const RAW_TAKES = new Set(['compareExchange', 'exchange']);
@@ -35,21 +45,63 @@ export function isLockishCall(call: ts.CallExpression, name = calleeName(call)):
 /** Names of the program's functions whose call may take or drop a lock, directly or through their own calls. */
 export function lockRelevantNames(program: ts.Program): ReadonlySet<string> {
   let names = byProgram.get(program);
-  if (names) return names;
+  if (!names) byProgram.set(program, names = closeOver(program, f => f.seeded));
+  return names;
+}
+
+/** Names of the program's functions whose call may take a lock (and so leave it held, or order it after another). */
+function lockAcquiringNames(program: ts.Program): ReadonlySet<string> {
+  let names = acquiringByProgram.get(program);
+  if (!names) acquiringByProgram.set(program, names = closeOver(program, f => f.acquires));
+  return names;
+}
+
+function closeOver(program: ts.Program, seeded: (f: FunctionSyntax) => boolean): ReadonlySet<string> {
   const closure = new NameClosure();
   for (const file of program.getSourceFiles()) {
     // Declarations only matter when tagged: the model reads `@acquires` / `@releases` there.
     if (file.isDeclarationFile && !/@(acquires|releases)\b/.test(file.text)) continue;
     const syntax = fileLockSyntax(file);
     for (const f of syntax.functions) {
-      if (f.seeded) closure.seed(f.name);
+      if (seeded(f)) closure.seed(f.name);
       for (const c of f.calls) closure.link(c, f.name);
     }
     for (const a of syntax.aliases) closure.link(a.imported, a.local);
   }
-  names = closure.close();
-  byProgram.set(program, names);
-  return names;
+  return closure.close();
+}
+
+/**
+ * Whether any code of the file can hold a lock: it takes one (a lock's acquire, a try, a raw
+ * compare-exchange, a with-lock helper), calls a function of the program that may, or is tagged
+ * `@requires`. A file that cannot has no lock order, told without a type checker.
+ */
+export function mayHoldLocks(file: ts.SourceFile, program: ts.Program): boolean {
+  const acquiring = lockAcquiringNames(program);
+  const cached = holdingOf.get(file);
+  if (cached?.acquiring === acquiring) return cached.holds;
+  let holds = file.text.includes('@requires');
+  const visit = (n: ts.Node): void => {
+    if (holds) return;
+    if (ts.isCallExpression(n)) {
+      const name = calleeName(n);
+      if (isAcquiringCall(n, name) || (name !== undefined && acquiring.has(name))) {
+        holds = true;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(file);
+  holdingOf.set(file, { acquiring, holds });
+  return holds;
+}
+
+/** A call that takes a lock by its own syntax: an acquire or try method, a with-lock helper, or a raw take. */
+function isAcquiringCall(call: ts.CallExpression, name = calleeName(call)): boolean {
+  if (name === undefined) return false;
+  return lockMethodOf(name)?.kind === 'acquire' || TRY_METHODS[name] !== undefined || WITH_LOCK.has(name) ||
+    WITH_READ_LOCK.has(name) || name === RUN_EXCLUSIVE || RAW_TAKES.has(atomicsCallName(call) ?? '');
 }
 
 /** The program's `Atomics` calls that may take a raw lock, for the model to tell which cells are locks. */
@@ -82,20 +134,22 @@ function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
 }
 
 /** `tagged`: whether the file has a lock tag at all (reading a function's JSDoc costs more than this test). */
-function describe(fn: ts.FunctionLikeDeclaration, name: string, tagged: boolean): { name: string; seeded: boolean; calls: string[] } {
+function describe(fn: ts.FunctionLikeDeclaration, name: string, tagged: boolean): FunctionSyntax {
   const holder = ts.isVariableDeclaration(fn.parent) ? fn.parent : fn;
   let seeded = tagged && LOCK_TAGS.some(t => jsDocTagArguments(holder, t) !== undefined);
+  let acquires = tagged && jsDocTagArguments(holder, 'acquires') !== undefined;
   const calls = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {
       const callee = calleeName(n);
+      if (isAcquiringCall(n, callee)) acquires = true;
       if (isLockishCall(n, callee)) seeded = true;
       else if (callee !== undefined) calls.add(callee);
     }
     ts.forEachChild(n, visit);
   };
   if (fn.body) visit(fn.body);
-  return { name, seeded, calls: [...calls] };
+  return { name, seeded, acquires, calls: [...calls] };
 }
 
 /**

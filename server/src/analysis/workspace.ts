@@ -49,6 +49,12 @@ interface Root {
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
+/** What TypeScript exports without declaring: how a program parses a file for its options. */
+const internals = ts as unknown as {
+  getEmitScriptTarget(options: ts.CompilerOptions): ts.ScriptTarget;
+  getSetExternalModuleIndicator(options: ts.CompilerOptions): (file: ts.SourceFile) => void;
+};
+
 const LOOSE_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
   checkJs: false,
@@ -132,6 +138,25 @@ export class Workspace {
     const program = this.programOf(root);
     const sourceFile = program.getSourceFile(file);
     return sourceFile && { sourceFile, program };
+  }
+
+  /**
+   * The file's tree as its program holds it (or will: the same object), without building the program.
+   * What needs syntax alone (spawn sites) asks this: a program, and its checker, are built once, later.
+   */
+  tree(file: string): ts.SourceFile | undefined {
+    const root = this.rootOfFile.get(file);
+    if (!root) return undefined;
+    if (root.program && !root.stale) return root.program.getSourceFile(file);
+    const { options, host } = root;
+    // What createProgram gives its host for the file: see TypeScript's getCreateSourceFileOptions.
+    const format = ts.getImpliedNodeFormatForFile(file, undefined, host, options);
+    return this.cache.tree(file, {
+      languageVersion: internals.getEmitScriptTarget(options),
+      setExternalModuleIndicator: internals.getSetExternalModuleIndicator(options),
+      jsDocParsingMode: host.jsDocParsingMode,
+      ...(typeof format === 'object' ? format : { impliedNodeFormat: format }),
+    }, options);
   }
 
   /** Files added, grouped by the program that holds them (in the order each program was first asked for). */

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUNDLED_FILE, missingDeclarations, typedLibraries } from './bundled/fallback';
+import { BUNDLED_FILE, likelyMissingDeclarations, missingDeclarations, typedLibraries } from './bundled/fallback';
 import { withoutBom } from './positions';
 import { SourceCache } from './source-cache';
 import { ts } from './ts';
@@ -40,8 +40,8 @@ interface Root {
   files: Set<string>;
   /** The library packages installed with types there (see bundled/fallback.ts), once asked. */
   typedLibraries?: ReadonlySet<string>;
-  /** The bundled declarations the program holds ('' for none). */
-  bundled: string;
+  /** The bundled declarations the program holds ('' for none); before the first build, a guess (see likelyMissingDeclarations). */
+  bundled?: string;
   program?: ts.Program;
   /** Whether a file of the program changed since it was built (it is the old program of the next). */
   stale: boolean;
@@ -193,8 +193,9 @@ export class Workspace {
       this.live.add(root);
       return root.program;
     }
-    let program = this.build(root);
     root.typedLibraries ??= typedLibraries(root.dir, root.options, this.cache.resolutionHost);
+    root.bundled ??= likelyMissingDeclarations(root.options, root.typedLibraries);
+    let program = this.build(root);
     const missing = missingDeclarations(program, root.typedLibraries);
     if (missing !== root.bundled) {
       root.bundled = missing;
@@ -231,11 +232,11 @@ export class Workspace {
     const host = this.cache.host(options);
     // Each root holds its own bundled declarations: one path, the text its last judgement chose.
     const { getSourceFile, fileExists } = host;
-    const root: Root = { options, host, dir, fileNames, files: new Set(), bundled: '', stale: true };
+    const root: Root = { options, host, dir, fileNames, files: new Set(), stale: true };
     host.getSourceFile = (file, parse, ...rest) => file === BUNDLED_FILE
       ? (root.bundled ? this.cache.bundledTree(file, root.bundled) : undefined)
       : getSourceFile(file, parse, ...rest);
-    host.fileExists = file => file === BUNDLED_FILE ? root.bundled !== '' : fileExists(file);
+    host.fileExists = file => file === BUNDLED_FILE ? !!root.bundled : fileExists(file);
     return root;
   }
 

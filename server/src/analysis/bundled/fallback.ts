@@ -39,7 +39,21 @@ export function missingDeclarations(program: ts.Program, typed: ReadonlySet<stri
   const files = program.getSourceFiles().filter(f => !isBundledFile(f.fileName));
   const nodeTypes = files.some(f => /\/@types\/node\//.test(f.fileName));
   const webGlobals = nodeTypes || files.some(f => program.isSourceFileDefaultLibrary(f) && /\/lib\.(dom|webworker)\.d\.ts$/.test(f.fileName));
-  const ambient = ambientModules(files);
+  return composeMissing(nodeTypes, webGlobals, ambientModules(files), typed);
+}
+
+/**
+ * What `missingDeclarations` will most likely say of a program with these options, before it is built:
+ * its `types` name `node`, its libs hold the DOM or a worker's, and no file of its own declares a
+ * module. A program is built with this guess and judged after; only a wrong guess costs a second build.
+ */
+export function likelyMissingDeclarations(options: ts.CompilerOptions, typed: ReadonlySet<string>): string {
+  const nodeTypes = options.types?.includes('node') === true;
+  const webGlobals = nodeTypes || options.lib === undefined || options.lib.some(lib => /^lib\.(dom|webworker)\.d\.ts$/.test(lib));
+  return composeMissing(nodeTypes, webGlobals, new Set(), typed);
+}
+
+function composeMissing(nodeTypes: boolean, webGlobals: boolean, ambient: ReadonlySet<string>, typed: ReadonlySet<string>): string {
   const parts: string[] = [];
   if (!nodeTypes && !ambient.has('worker_threads')) parts.push(NODE_MODULES);
   if (!nodeTypes) parts.push(NODE_GLOBALS);

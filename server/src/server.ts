@@ -13,14 +13,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainAt, spawnsOf } from './analysis/explain';
 import { isSourceFile } from './analysis/files';
 import { LineIndex, withoutBom } from './analysis/positions';
-import { Workspace } from './analysis/workspace';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
 import { spawnLenses, workerModuleLens } from './lsp/code-lens';
 import { Locator } from './lsp/convert';
 import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
-import { Session, pathOf } from './lsp/session';
+import { Session, newWorkspace, pathOf } from './lsp/session';
 import { THREAD_MAP_REQUEST, ThreadMapParams, ThreadMaps } from './lsp/thread-map-request';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 import { errorText } from './analysis/error-text';
@@ -179,7 +178,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     const file = pathOf(change.uri);
     if (!file) continue;
     if (PROJECT_FILES.test(file)) {
-      session.workspace = new Workspace(); // compiler options changed: every project is rebuilt
+      session.workspace = newWorkspace(); // compiler options changed: every project is rebuilt
       restartNeeded = true;
     } else if (CONFIG_FILES.test(file)) {
       restartNeeded = true;

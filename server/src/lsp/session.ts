@@ -35,8 +35,18 @@ export type Status = { state: 'idle'; warning?: string } | { state: 'busy'; text
 
 export const STATUS_NOTIFICATION = 'fearless/status';
 
+/**
+ * Programs (each with its type checker) the server holds at once: the ones of the files being edited
+ * stay, the others of a repository of many package roots are built again if asked for.
+ */
+const LIVE_PROGRAMS = 8;
+
+export function newWorkspace(): Workspace {
+  return new Workspace({ livePrograms: LIVE_PROGRAMS });
+}
+
 export class Session {
-  workspace = new Workspace();
+  workspace = newWorkspace();
   /** Files on disk as spawn sites resolve them (also what hover, lens and actions use). */
   readonly files = new DiskModuleFiles();
   readonly graph = new ThreadGraph(this.files);

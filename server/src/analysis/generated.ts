@@ -46,6 +46,8 @@ const SIGNATURES = [
 ];
 const SOURCE_MAP_LINE = /(?:^|\n)\/\/[#@] sourceMappingURL=\S+\s*$/;
 const MINIFIED_NAME = /[.-]min\.[cm]?js$/i;
+/** Anything a name could be: more of these than names. */
+const WORDS = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 /** Data, not code: a long string in hand-written code does not make it minified. */
 const DATA_TOKENS = new Set([
   ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead,
@@ -73,7 +75,11 @@ export function generatedReason(fileName: string, text: string): SkipReason | un
   const top = text.slice(0, SIGNATURE_CHARS);
   if (SIGNATURES.some(signature => signature.test(top))) return 'generated';
   if (SOURCE_MAP_LINE.test(text.slice(-1024))) return 'generated';
-  const { codeChars, lines, names, shortNames, distinctShortNames } = measure(fileName, text.slice(0, SAMPLE_CHARS));
+  const sample = text.slice(0, SAMPLE_CHARS);
+  // Bounds from the raw text first (every character a code character, every word a name): most files
+  // are told ordinary by them, without the scanner.
+  if (sample.length / lineCount(sample) <= MAX_CODE_CHARS_PER_LINE && (sample.match(WORDS)?.length ?? 0) < MIN_NAMES_FOR_MANGLING) return undefined;
+  const { codeChars, lines, names, shortNames, distinctShortNames } = measure(fileName, sample);
   if (codeChars / lines > MAX_CODE_CHARS_PER_LINE) return 'minified';
   if (names >= MIN_NAMES_FOR_MANGLING && shortNames / names >= MANGLED_SHARE && distinctShortNames >= MIN_DISTINCT_MANGLED) return 'minified';
   return undefined;
@@ -118,7 +124,10 @@ function measure(fileName: string, sample: string): { codeChars: number; lines: 
     }
     previous = kind;
   }
-  // Every line break counts, a lone CR too (old Mac files are not one long line).
-  const lines = 1 + (sample.match(/\r\n?|\n|\u2028|\u2029/g)?.length ?? 0);
-  return { codeChars, lines, names, shortNames, distinctShortNames: short.size };
+  return { codeChars, lines: lineCount(sample), names, shortNames, distinctShortNames: short.size };
+}
+
+/** Every line break counts, a lone CR too (old Mac files are not one long line). */
+function lineCount(text: string): number {
+  return 1 + (text.match(/\r\n?|\n|\u2028|\u2029/g)?.length ?? 0);
 }

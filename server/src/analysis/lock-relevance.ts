@@ -27,12 +27,14 @@ interface FileLockSyntax {
   aliases: { local: string; imported: string }[];
   /** `Atomics.compareExchange` / `Atomics.exchange` calls: where a raw lock may be taken (the model decides). */
   takes: ts.CallExpression[];
+  /** Whether any call of the file takes a lock by its own syntax; the names every call of it calls. */
+  acquires: boolean;
+  callees: Set<string>;
 }
 
 const byFile = new WeakMap<ts.SourceFile, FileLockSyntax>();
 const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
 const acquiringByProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
-const holdingOf = new WeakMap<ts.SourceFile, { acquiring: ReadonlySet<string>; holds: boolean }>();
 const touchingOf = new WeakMap<ts.SourceFile, { relevant: ReadonlySet<string>; touching: ReadonlySet<ts.Node> }>();
 const LOCK_TAGS = ['acquires', 'releases', 'requires'];
 const RAW_TAKES = new Set(['compareExchange', 'exchange']);
@@ -77,24 +79,11 @@ function closeOver(program: ts.Program, seeded: (f: FunctionSyntax) => boolean):
  * `@requires`. A file that cannot has no lock order, told without a type checker.
  */
 export function mayHoldLocks(file: ts.SourceFile, program: ts.Program): boolean {
+  const syntax = fileLockSyntax(file);
+  if (syntax.acquires || file.text.includes('@requires')) return true;
   const acquiring = lockAcquiringNames(program);
-  const cached = holdingOf.get(file);
-  if (cached?.acquiring === acquiring) return cached.holds;
-  let holds = file.text.includes('@requires');
-  const visit = (n: ts.Node): void => {
-    if (holds) return;
-    if (ts.isCallExpression(n)) {
-      const name = calleeName(n);
-      if (isAcquiringCall(n, name) || (name !== undefined && acquiring.has(name))) {
-        holds = true;
-        return;
-      }
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(file);
-  holdingOf.set(file, { acquiring, holds });
-  return holds;
+  for (const name of syntax.callees) if (acquiring.has(name)) return true;
+  return false;
 }
 
 /** A call that takes a lock by its own syntax: an acquire or try method, a with-lock helper, or a raw take. */
@@ -112,10 +101,15 @@ export function rawTakeCandidates(program: ts.Program): ts.CallExpression[] {
 function fileLockSyntax(file: ts.SourceFile): FileLockSyntax {
   let syntax = byFile.get(file);
   if (syntax) return syntax;
-  syntax = { functions: [], aliases: [], takes: [] };
+  syntax = { functions: [], aliases: [], takes: [], acquires: false, callees: new Set() };
   const out = syntax;
   const tagged = /@(acquires|releases|requires)\b/.test(file.text);
   const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const name = calleeName(n);
+      if (name !== undefined) out.callees.add(name);
+      if (isAcquiringCall(n, name)) out.acquires = true;
+    }
     if (isFunctionBoundary(n) && !ts.isClassStaticBlockDeclaration(n)) {
       const name = functionName(n);
       if (name !== undefined) out.functions.push(describe(n, name, tagged));

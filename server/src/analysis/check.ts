@@ -1,10 +1,13 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
+import { DEFAULT_FILE_BUDGET_MS } from './budget';
+import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
 import type { FileFacts } from './file-facts';
 import { collectFiles } from './files';
@@ -14,6 +17,8 @@ import { DiskModuleFiles } from './module-files';
 import type { Finding } from './finding';
 import { ThreadGraph } from './thread-graph';
 import { LockOrderGraph, lockOrderEdges } from './lock-order';
+import { type CacheData, runKey } from './result-cache';
+import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
 import { ThreadMap, buildThreadMap } from './thread-map';
 import type { ts } from './ts';
 import { Workspace } from './workspace';
@@ -27,6 +32,23 @@ export interface CheckOptions {
   includeGenerated?: boolean;
   /** Told after each file's analysis: how many of how many are done, and the file just done. */
   onProgress?: (progress: CheckProgress) => void;
+  /** Reuse results kept by an earlier run, and keep this run's (see result-cache.ts); none: nothing is reused or kept. */
+  cache?: CacheOptions;
+}
+
+export interface CacheOptions {
+  /** What the cache held, as read: anything that does not hold (another version or config, damaged) is ignored. */
+  previous: unknown;
+  /** Fearless's version: part of the key. */
+  version: string;
+}
+
+/** With a cache: what to keep for the next run, and the files analysed (the others' results were reused). */
+export interface CacheOutcome {
+  data: CacheData;
+  analysed: string[];
+  /** Those of them analysed without their program: changed files that take no part in threads (see reuse.ts). */
+  alone: string[];
 }
 
 export interface CheckProgress {
@@ -47,6 +69,7 @@ export interface CheckResult {
   internalErrors: string[];
   /** Uses of thread APIs whose types are missing, which some rules could therefore not check. */
   untyped: UntypedApiUse[];
+  cache?: CacheOutcome;
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
@@ -70,6 +93,13 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
       }
     }
   });
+  for (const { file, text, entry, outside } of run.reused) {
+    texts.set(file, text);
+    for (const [other, otherText] of outside) if (!texts.has(other)) texts.set(other, otherText);
+    findings.push(...entry.findings);
+    untyped.push(...entry.untyped);
+    internalErrors.push(...entry.errors);
+  }
   for (const failure of run.failures) {
     // Its finding is at the start of the file: any text places it, the report needs one.
     if (!texts.has(failure.file)) texts.set(failure.file, readAll([failure.file]).get(failure.file) ?? '');
@@ -79,6 +109,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   internalErrors.push(...run.internalErrors);
   return {
     files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors, untyped,
+    ...(run.cache && { cache: run.cache }),
   };
 }
 
@@ -100,6 +131,9 @@ export interface AnalysedRun {
   internalErrors: string[];
   /** Files the engine itself failed on: each is reported once, and the run went on. */
   failures: { file: string; error: unknown }[];
+  /** Files whose results the cache gave (not handed to `onFile`). */
+  reused: ReusedFile[];
+  cache?: CacheOutcome;
 }
 
 /**
@@ -114,7 +148,8 @@ const HEAP_PRESSURE = 0.6;
  * Config, files, workspace, the thread graph, then every file through the rules, each handed to
  * `onFile` as it is done: what the CLI's commands share. Files are taken program by program, so
  * that a program is built once per pass while few are held; the last ones of the first pass are the
- * first of the second.
+ * first of the second. With a cache, a file whose kept result holds is neither parsed nor analysed
+ * (see reuse.ts), and its program is not built unless another file needs it.
  */
 export function analysePaths(paths: string[], options: CheckOptions, onFile: (done: AnalysedFile) => void): AnalysedRun {
   const cwd = path.resolve(options.cwd);
@@ -131,7 +166,10 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const files = collected.files.filter(f => !left.has(f));
   const workspace = new Workspace({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
   for (const file of files) workspace.add(file, texts.get(file));
-  texts.clear();
+  const reuse = options.cache && new ResultReuse(options.cache.previous, runKey({
+    version: options.cache.version, config, budgetMs: options.budgetMs, includeGenerated: options.includeGenerated, files,
+  }), files, texts);
+  if (!reuse) texts.clear();
   const failures: AnalysedRun['failures'] = [];
   const failed = new Set<string>();
   const guard = (file: string, work: () => void): void => {
@@ -145,34 +183,78 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
     relieve(workspace);
   };
   const groups = workspace.byProgram(files);
+  const order = groups.flat();
   // Spawn sites first, across every file checked: a module's thread depends on who spawns it. Lock
   // orders too: an inversion needs both files' orders before either is judged.
   const graph = new ThreadGraph();
-  const lockOrder = new LockOrderGraph();
-  const internalErrors: string[] = [];
-  for (const file of groups.flat()) {
+  const orders = new Map<string, LockOrders>();
+  const readOrders = (file: string): void => guard(file, () => {
+    const parsed = workspace.get(file);
+    if (parsed) orders.set(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+  });
+  for (const file of order) {
     guard(file, () => {
+      if (reuse?.readAhead(file, graph, orders, () => workspace.tree(file))) return;
       const parsed = workspace.get(file);
       if (!parsed) return;
       graph.update(parsed.sourceFile);
-      const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
-      lockOrder.update(file, edges);
-      if (error) internalErrors.push(error);
+      orders.set(file, lockOrderEdges(parsed.sourceFile, parsed.program));
     });
     options.onProgress?.({ done: 0, total: files.length, file });
   }
-  const context = { graph, peer: (file: string) => workspace.get(file), lockOrder };
+  if (reuse) {
+    reuse.judgeChanged(graph, orders);
+    for (const group of groups.map(g => g.filter(f => !failed.has(f)))) {
+      if (group.length === 0 || !reuse.needsProgram(group, orders)) continue;
+      guard(group[0], () => {
+        const parsed = workspace.get(group[0]);
+        if (parsed) reuse.compareNames(group, parsed.program, orders);
+      });
+      for (const file of group) if (reuse.sourceOf(file) === 'program' && !orders.has(file)) readOrders(file);
+    }
+  }
+  // Fed in the files' order, whichever pass read them: which cycle is found first depends on it.
+  const lockOrder = new LockOrderGraph();
+  const internalErrors: string[] = [];
+  for (const file of order) {
+    const read = orders.get(file);
+    if (!read) continue;
+    lockOrder.update(file, read.edges);
+    if (read.error) internalErrors.push(read.error);
+  }
+  reuse?.validate(graph, lockOrder);
+  const context: CrossFileContext = { graph, peer: (file: string) => workspace.get(file), lockOrder };
+  const budgetMs = options.budgetMs ?? DEFAULT_FILE_BUDGET_MS;
+  const reused: ReusedFile[] = [];
+  const analysed: string[] = [];
+  const alone: string[] = [];
   let done = 0;
   for (const file of [...groups].reverse().flat()) {
-    guard(file, () => {
-      const parsed = workspace.get(file);
+    const source = reuse?.sourceOf(file) ?? 'program';
+    if (source === 'cache') reused.push(reuse!.reuse(file));
+    else guard(file, () => {
+      const parsed = source === 'alone' ? reuse!.aloneTree(file) : workspace.get(file);
       if (!parsed) return;
-      const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, context, { budgetMs: options.budgetMs });
-      onFile({ file, ...parsed, analysis });
+      const analyse = (within: CrossFileContext): FileAnalysis =>
+        analyzeFile(parsed.sourceFile, parsed.program, config, within, { budgetMs: options.budgetMs });
+      if (!reuse) {
+        onFile({ file, ...parsed, analysis: analyse(context) });
+        return;
+      }
+      const started = performance.now();
+      const watched = reuse.watch(context, analyse);
+      const timedOut = performance.now() - started >= budgetMs;
+      reuse.record(file, parsed, { ...watched, orders: orders.get(file), timedOut }, graph, lockOrder);
+      analysed.push(file);
+      if (source === 'alone') alone.push(file);
+      onFile({ file, ...parsed, analysis: watched.analysis });
     });
     options.onProgress?.({ done: ++done, total: files.length, file });
   }
-  return { cwd, files, skipped, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors, failures };
+  return {
+    cwd, files, skipped, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors, failures, reused,
+    ...(reuse && { cache: { data: reuse.data(), analysed, alone } }),
+  };
 }
 
 /** Near the heap's limit, a run holds one program at a time: slower (programs are built again), but it finishes. */

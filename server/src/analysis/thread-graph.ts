@@ -28,6 +28,8 @@ export interface SpawnRef {
 export class ThreadGraph {
   private readonly sitesOf = new Map<string, SpawnRef[]>();
   private readonly spawnersOf = new Map<string, SpawnRef[]>();
+  /** Told of every file a question is about, while `watching`. */
+  private asked?: (file: string) => void;
 
   constructor(private readonly files: ModuleFiles = new DiskModuleFiles()) {}
 
@@ -49,6 +51,25 @@ export class ThreadGraph {
     return this.replace(file.fileName, refs);
   }
 
+  /** Records a file's spawn sites as a cache kept them (what `update` found from its unchanged text). */
+  restore(file: string, refs: SpawnRef[]): Set<string> {
+    return this.replace(file, refs);
+  }
+
+  /**
+   * Runs `work`, telling `asked` of every file whose spawners or spawn sites it asks about: what a
+   * cached analysis read of the graph, so that it is redone when one of those answers changes.
+   */
+  watching<T>(asked: (file: string) => void, work: () => T): T {
+    const outer = this.asked;
+    this.asked = asked;
+    try {
+      return work();
+    } finally {
+      this.asked = outer;
+    }
+  }
+
   /** Forgets a deleted file's spawn sites; returns the targets it spawned. */
   remove(file: string): Set<string> {
     return this.replace(file, []);
@@ -56,6 +77,7 @@ export class ThreadGraph {
 
   /** The spawn sites, in any file, that start `file`. */
   spawners(file: string): readonly SpawnRef[] {
+    this.asked?.(file);
     return this.spawnersOf.get(file) ?? [];
   }
 
@@ -65,6 +87,7 @@ export class ThreadGraph {
    * is created (or deleted).
    */
   spawnersOfName(file: string): Set<string> {
+    this.asked?.(file);
     const stem = withoutExtension(file);
     const out = new Set<string>();
     for (const [target, refs] of this.spawnersOf) {
@@ -75,11 +98,13 @@ export class ThreadGraph {
 
   /** The spawn sites of `file` whose module is known. */
   sitesIn(file: string): readonly SpawnRef[] {
+    this.asked?.(file);
     return this.sitesOf.get(file) ?? [];
   }
 
   /** The modules `file` spawns, other than itself. */
   targets(file: string): string[] {
+    this.asked?.(file);
     return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))].filter(t => t !== file);
   }
 

@@ -14,6 +14,7 @@ import { ts } from './ts';
 import type { CrossFileContext } from './cross-thread';
 import { lockRelevantNames, lockTouchingFunctions } from './lock-relevance';
 import { NameClosure } from './name-closure';
+import type { ThreadGraph } from './thread-graph';
 
 /** Globals and module exports the rules are about. */
 const THREAD_NAMES = new Set([
@@ -48,16 +49,43 @@ const byProgram = new WeakMap<ts.Program, ReadonlySet<string>>();
 
 export function mayTouchThreads(file: ts.SourceFile, program: ts.Program, context?: CrossFileContext): boolean {
   if (!context) return true; // alone, the file's thread is unknown: judge everything
-  if (context.graph.spawners(file.fileName).length > 0 || context.graph.sitesIn(file.fileName).length > 0) return true;
+  return touchesThreads(file, context.graph, threadNames(program), () => lockRelevantNames(program));
+}
+
+/**
+ * `mayTouchThreads` with the program's name sets given (`locks` asked last, when still needed): a
+ * result cache keeps them from the run that built the program, and judges a changed file without it.
+ */
+export function touchesThreads(
+  file: ts.SourceFile, graph: ThreadGraph, threads: ReadonlySet<string>, locks: () => ReadonlySet<string>,
+): boolean {
+  if (graph.spawners(file.fileName).length > 0 || graph.sitesIn(file.fileName).length > 0) return true;
   if (TEXT_MARKERS.test(file.text)) return true;
-  const names = namesOf(file);
-  const tainted = threadNames(program);
-  for (const n of names.mentioned) if (tainted.has(n) || THREAD_MODULES.test(n)) return true;
-  return lockTouchingFunctions(file, lockRelevantNames(program)).size > 0;
+  for (const n of namesOf(file).mentioned) if (threads.has(n) || THREAD_MODULES.test(n)) return true;
+  return lockTouchingFunctions(file, locks()).size > 0;
+}
+
+/**
+ * Whether one of the file's declarations mentions a name of `names` (an alias, `import { a as b }`,
+ * mentions `a`): then the name sets of its program may hold its own names through it, and change
+ * with it. Wider than either closure's links, so a file said not to lend is sure not to.
+ */
+export function lendsNames(file: ts.SourceFile, names: ReadonlySet<string>): boolean {
+  return namesOf(file).declarations.some(d => [...d.mentions].some(m => names.has(m)));
+}
+
+/**
+ * Whether the file mentions one of `names`, in its code or its declarations (`import X from` mentions
+ * `default`): what its relevance, and its rules' reading of the lock names, could change with.
+ */
+export function mentionsAny(file: ts.SourceFile, names: ReadonlySet<string>): boolean {
+  const { mentioned, declarations } = namesOf(file);
+  for (const n of names) if (mentioned.has(n)) return true;
+  return declarations.some(d => [...d.mentions].some(m => names.has(m)));
 }
 
 /** The thread API names, and every program name whose declaration mentions one of these, to a fixpoint. */
-function threadNames(program: ts.Program): ReadonlySet<string> {
+export function threadNames(program: ts.Program): ReadonlySet<string> {
   let names = byProgram.get(program);
   if (names) return names;
   const closure = new NameClosure();

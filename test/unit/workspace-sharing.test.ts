@@ -106,6 +106,19 @@ describe('workspace sharing', () => {
     assert.equal(again.sourceFile.text, 'export const a = 1;\n');
   });
 
+  it('holds one program at a time once told to (a run short of memory)', () => {
+    const mains = ['a', 'b'].map(name => {
+      config(name, {});
+      return write(`${name}/main.ts`, `export const ${name} = 1;\n`);
+    });
+    const workspace = new Workspace();
+    for (const main of mains) workspace.add(main);
+    const [a, b] = mains.map(main => workspace.get(main)!.program);
+    workspace.holdOnly(1);
+    assert.equal(workspace.get(mains[1])!.program, b, 'the last one used stays');
+    assert.notEqual(workspace.get(mains[0])!.program, a);
+  });
+
   it('builds a program again only when one of its files changed', () => {
     config('a', {});
     config('b', {});

@@ -16,6 +16,7 @@ import { formatSarif } from './cli/format-sarif';
 import { formatStylish } from './cli/format-stylish';
 import { formatUntyped } from './cli/format-untyped';
 import { progressLine } from './cli/progress';
+import { cacheFilePath, readCacheFile, writeCacheFile } from './cli/cache-file';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -40,6 +41,8 @@ interface CheckFlags {
   exitZero?: boolean;
   color: boolean;
   progress: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 interface GraphFlags {
@@ -110,10 +113,15 @@ function runCheck(paths: string[], flags: CheckFlags): number {
     ...(flags.fileBudget === undefined ? {} : { budgetMs: flags.fileBudget === 0 ? Infinity : flags.fileBudget }),
     onProgress: progress?.onProgress,
   };
+  const cacheFile = flags.cache ? cacheFilePath(cwd, flags.cacheLocation) : undefined;
+  // Each check reuses the last one's results: after `--fix`, only what the fixes changed is analysed again.
+  let kept = cacheFile === undefined ? undefined : readCacheFile(cacheFile);
   // Whatever is written next (warnings, the report, a crash's message) must not land on the line.
   const check = (): CheckResult => {
     try {
-      return checkPaths(paths, options);
+      const result = checkPaths(paths, cacheFile === undefined ? options : { ...options, cache: { previous: kept, version } });
+      kept = result.cache?.data;
+      return result;
     } finally {
       progress?.clear();
     }
@@ -125,6 +133,10 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   const { result, fixedFiles } = flags.fix
     ? fixAll(first, check)
     : { result: first, fixedFiles: 0 };
+  if (cacheFile !== undefined && result.cache) {
+    const problem = writeCacheFile(cacheFile, result.cache.data);
+    if (problem) process.stderr.write(`fearless: warning: could not write the cache: ${problem}\n`);
+  }
 
   const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
   let output: string;
@@ -187,6 +199,8 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--exit-zero', 'exit with 0 even when problems are found (bad usage still exits with 2)')
     .option('--no-color', 'disable colored output')
     .option('--no-progress', 'do not show files done on a terminal during a long run')
+    .option('--cache', 'reuse the results of files unchanged since the last run with --cache, and keep this run\'s')
+    .option('--cache-location <path>', 'the cache file, or a folder to keep it in (default: .fearlesscache)')
     .action((paths: string[], flags: CheckFlags) => onExitCode(runCheck(paths, flags)));
 
   program

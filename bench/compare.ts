@@ -5,14 +5,16 @@
  * of a worker file, each timed from didChange to the publishDiagnostics that answers it, and the
  * time until a file that depends on an edited one is judged again. Then many package roots (issue 16,
  * bench/roots-corpus.ts): on `many-roots` the one-program floor and `fearless check .`, on
- * `repo-like` the floor, `fearless check .` and `fearless check test`. Every process runs under a
+ * `repo-like` the floor, `fearless check .` and `fearless check test`. Then `--cache` on the corpus
+ * of 1000 files: a first run, one file changed, the second run. Every process runs under a
  * timeout; one that dies (out of heap, timed out) is recorded with its exit code, once. Writes
  * bench/RESULTS.md (a section per part) and bench/.work/compare.json.
  *
- *   FEARLESS_BENCH_ONLY=roots   only the many-roots part: rewrites its section of RESULTS.md and its
- *                               key of compare.json, keeps the rest (minutes, not the whole run)
+ *   FEARLESS_BENCH_ONLY=roots   only the many-roots part (or =cache: only the cache part): rewrites its
+ *                               section of RESULTS.md and its key of compare.json, keeps the rest
  *   FEARLESS_BENCH_CLI=<cli.js> the build `fearless check` runs from (default dist/cli.js)
- *   FEARLESS_BENCH_SIZES, FEARLESS_BENCH_RUNS, FEARLESS_BENCH_ROOTS_RUNS   corpora and runs per part
+ *   FEARLESS_BENCH_SIZES, FEARLESS_BENCH_RUNS, FEARLESS_BENCH_ROOTS_RUNS, FEARLESS_BENCH_CACHE_RUNS
+ *                               corpora and runs per part
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +33,7 @@ const PEERS = path.join(ROOT, 'bench', 'peers');
 const SIZES = (process.env.FEARLESS_BENCH_SIZES ?? '50,200,1000').split(',').map(Number);
 const RUNS = Number(process.env.FEARLESS_BENCH_RUNS ?? 5);
 const ROOTS_RUNS = Number(process.env.FEARLESS_BENCH_ROOTS_RUNS ?? 3);
+const CACHE_RUNS = Number(process.env.FEARLESS_BENCH_CACHE_RUNS ?? 3);
 const ONLY = process.env.FEARLESS_BENCH_ONLY;
 const CLI = path.resolve(process.env.FEARLESS_BENCH_CLI ?? path.join(ROOT, 'dist', 'cli.js'));
 const FLOOR = path.join(ROOT, 'bench', 'floor.cjs');
@@ -42,7 +45,7 @@ const EDITS = 30;
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
 const COMPARE_JSON = path.join(WORK, 'compare.json');
 
-interface Sample { wallMs: number; rssMb: number; exit: number; json: boolean }
+interface Sample { wallMs: number; rssMb: number; exit: number; json: boolean; stdout?: string }
 interface Stat { median: number; min: number; max: number; rssMb: number; exit: number; json: boolean }
 
 function isJson(text: string): boolean {
@@ -56,14 +59,14 @@ function isJson(text: string): boolean {
 
 /**
  * One whole process, timed by GNU time (through `timeout`, whose child's peak RSS the kernel
- * reports as the timeout's): wall clock, peak RSS, exit code, whether stdout was JSON.
+ * reports as the timeout's): wall clock, peak RSS, exit code, whether stdout was JSON (and stdout, if kept).
  */
-function runOnce(cmd: string[], cwd: string): Sample {
+function runOnce(cmd: string[], cwd: string, keep = false): Sample {
   const out = spawnSync('/usr/bin/time', ['-f', '%e %M', 'timeout', String(TIMEOUT_S), ...cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const line = out.stderr.trim().split('\n').pop() ?? '';
   const [seconds, kb] = line.split(' ').map(Number);
   if (!Number.isFinite(seconds)) throw new Error(`${cmd.join(' ')}: ${out.stderr}`);
-  return { wallMs: seconds * 1000, rssMb: kb / 1024, exit: out.status ?? -1, json: isJson(out.stdout) };
+  return { wallMs: seconds * 1000, rssMb: kb / 1024, exit: out.status ?? -1, json: isJson(out.stdout), ...(keep && { stdout: out.stdout }) };
 }
 
 /** Timed out (124), or killed by a signal (128 + n: SIGABRT when V8 runs out of heap). */
@@ -72,7 +75,10 @@ const died = (s: Sample): boolean => s.exit === 124 || s.exit > 128;
 function measure(cmd: string[], cwd: string, runs = RUNS): Stat {
   const warmUp = runOnce(cmd, cwd); // the file cache, the same for every tool
   // A process that died would die again: its one run is its measure.
-  const samples = died(warmUp) ? [warmUp] : Array.from({ length: runs }, () => runOnce(cmd, cwd));
+  return statOf(died(warmUp) ? [warmUp] : Array.from({ length: runs }, () => runOnce(cmd, cwd)));
+}
+
+function statOf(samples: readonly Sample[]): Stat {
   const walls = samples.map(s => s.wallMs).sort((a, b) => a - b);
   return {
     median: walls[Math.floor(walls.length / 2)], min: walls[0], max: walls[walls.length - 1], rssMb: Math.max(...samples.map(s => s.rssMb)),
@@ -237,6 +243,61 @@ function measureRoots(): Part {
   return { title: 'Many package roots', text, json: { roots: rows } };
 }
 
+/**
+ * `fearless check --cache` on the corpus of 1000 files (issue 16: the second run after a one-file
+ * change ≤ 0.2× the first): the cache removed, a first run, one comment line added to one file, the
+ * second run; for an ordinary model file, and for a worker (its spawner's facts feed it: it needs its
+ * program). On a copy of the corpus, since the runs edit it. The second run's report is compared with
+ * a run without the cache on the same edited corpus.
+ */
+function measureCache(): Part {
+  const corpus = writeCorpus(path.join(WORK, 'cache-corpus-1000'), 1000);
+  const cacheFile = path.join(WORK, 'cache-corpus-1000.fearlesscache');
+  const check = (...flags: string[]): string[] => [process.execPath, CLI, 'check', '.', '--format', 'json', '--exit-zero', ...flags];
+  const cached = check('--cache', '--cache-location', cacheFile);
+  console.log(`--cache on ${corpus.files} files: measuring (${CACHE_RUNS} pairs each)…`);
+  runOnce(check(), corpus.dir); // the file cache, as for every other measure
+  const changes = [
+    { change: 'a model file', file: path.join(corpus.dir, 'src', 'model7.ts') },
+    { change: 'a worker', file: corpus.workerFile },
+  ];
+  const rows = changes.map(({ change, file }) => {
+    const original = fs.readFileSync(file, 'utf8');
+    const firsts: Sample[] = [];
+    const seconds: Sample[] = [];
+    try {
+      for (let i = 0; i < CACHE_RUNS; i++) {
+        fs.rmSync(cacheFile, { force: true });
+        firsts.push(runOnce(cached, corpus.dir));
+        fs.writeFileSync(file, `${original}// changed for the cache benchmark\n`);
+        seconds.push(runOnce(cached, corpus.dir, true));
+        fs.writeFileSync(file, original);
+      }
+      fs.writeFileSync(file, `${original}// changed for the cache benchmark\n`);
+      const uncached = runOnce(check(), corpus.dir, true).stdout;
+      const same = seconds.every(s => s.stdout === uncached);
+      const first = statOf(firsts);
+      const second = statOf(seconds);
+      return { change, file: path.relative(corpus.dir, file), first, second, ratio: second.median / first.median, same };
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+  fs.rmSync(cacheFile, { force: true });
+  const text = [
+    machine(CACHE_RUNS),
+    `\`fearless check . --cache\` on the corpus of ${corpus.files} files: the cache removed, a first run, a comment line added ` +
+      'to one file, the second run (pairs in a row). Goal (issue 16): second / first ≤ 0.2 after a one-file change. ' +
+      '"Same report": the second run printed what a run without the cache prints on the changed corpus.',
+    '',
+    '| file changed | first run (writes the cache) | second run | second / first | RSS first / second | same report |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(r => `| ${r.change} (\`${r.file}\`) | ${fmt(r.first)} | **${fmt(r.second)}** | **${r.ratio.toFixed(2)}** | ` +
+      `${Math.round(r.first.rssMb)} / ${Math.round(r.second.rssMb)} | ${r.same ? 'yes' : 'no'} |`),
+  ].join('\n');
+  return { title: 'Cache (--cache)', text, json: { cache: { files: corpus.files, rows } } };
+}
+
 /** The document with `## title` holding `text`: replaced where it was, else added at the end. */
 function withSection(doc: string, title: string, text: string): string {
   const parts = doc.split(/^(?=## )/m).map(p => p.trim());
@@ -248,14 +309,14 @@ function withSection(doc: string, title: string, text: string): string {
 }
 
 async function main(): Promise<void> {
-  if (ONLY !== undefined && ONLY !== 'roots') throw new Error(`FEARLESS_BENCH_ONLY=${ONLY}: only "roots" is known`);
+  if (ONLY !== undefined && ONLY !== 'roots' && ONLY !== 'cache') throw new Error(`FEARLESS_BENCH_ONLY=${ONLY}: only "roots" and "cache" are known`);
   if (!fs.existsSync(CLI)) throw new Error(`build first: npm run build (no ${CLI})`);
   fs.mkdirSync(WORK, { recursive: true });
   // A partial run keeps what the last whole run wrote about the other part.
   const kept = (file: string): string | undefined => (ONLY && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
   let doc = kept(RESULTS) ?? '# Benchmark results\n\nWritten by `npm run bench` (bench/compare.ts).\n';
   const json = JSON.parse(kept(COMPARE_JSON) ?? '{}') as Record<string, unknown>;
-  const parts = ONLY ? [measureRoots()] : [await measureCorpora(), measureRoots()];
+  const parts = ONLY === 'roots' ? [measureRoots()] : ONLY === 'cache' ? [measureCache()] : [await measureCorpora(), measureRoots(), measureCache()];
   for (const part of parts) {
     doc = withSection(doc, part.title, part.text);
     Object.assign(json, part.json);

@@ -66,7 +66,7 @@ export class ResultReuse {
   private readonly outside = new Map<string, string | undefined>();
   private readonly programs: CachedProgram[] = [];
   private readonly programIndex = new Map<string, number>();
-  private readonly ofProgram = new Map<ts.Program, number>();
+  private readonly ofProgram = new WeakMap<ts.Program, number>();
   /** Kept programs' indexes in the new cache, by their index in the old. */
   private readonly ofKept = new Map<number, number>();
   /** Kept files whose program was built: their entries take its name sets. */

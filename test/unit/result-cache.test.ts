@@ -28,8 +28,8 @@ function write(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 }
 
-function check(dir: string, previous?: unknown, version = VERSION): CheckResult {
-  return checkPaths([], { cwd: dir, cache: { previous, version } });
+function check(dir: string, previous?: unknown, version = VERSION, paths: string[] = []): CheckResult {
+  return checkPaths(paths, { cwd: dir, cache: { previous, version } });
 }
 
 /** The findings as the report would show them, in a stable order, paths relative to the project. */
@@ -53,8 +53,8 @@ function alone(result: CheckResult, dir: string): string[] {
 }
 
 /** The same check without a cache: what a cached run must report. */
-function uncached(dir: string): string[] {
-  return findings(checkPaths([], { cwd: dir }), dir);
+function uncached(dir: string, paths: string[] = []): string[] {
+  return findings(checkPaths(paths, { cwd: dir }), dir);
 }
 
 function data(result: CheckResult): CacheData {
@@ -194,6 +194,25 @@ describe('result cache (--cache)', function () {
     const second = check(dir, data(first));
     assert.deepEqual(analysed(second, dir), ['model.ts', 'use.ts']);
     assert.deepEqual(findings(second, dir), uncached(dir));
+  });
+
+  it('keeps the texts of the files outside the check its findings point into, and sees them change', function () {
+    const types = 'export interface Input {\n  counts: Int32Array<SharedArrayBuffer>;\n}\n';
+    const dir = project({
+      'types.ts': types,
+      // `input.counts` is shared because its declared type says so: the related place is in types.ts.
+      'worker.ts': "import type { Input } from './types.js';\nexport function bump(input: Input): void {\n  input.counts[0]++;\n}\n",
+    });
+    const first = check(dir, undefined, VERSION, ['worker.ts']);
+    assert.ok(first.findings.some(f => f.related.some(r => r.span.file === path.join(dir, 'types.ts'))));
+    const second = check(dir, data(first), VERSION, ['worker.ts']);
+    assert.deepEqual(analysed(second, dir), []);
+    assert.equal(second.texts.get(path.join(dir, 'types.ts')), types);
+    assert.deepEqual(findings(second, dir), findings(first, dir));
+    write(dir, { 'types.ts': `// The input of a worker.\n${types}` });
+    const third = check(dir, data(second), VERSION, ['worker.ts']);
+    assert.deepEqual(analysed(third, dir), ['worker.ts']);
+    assert.deepEqual(findings(third, dir), uncached(dir, ['worker.ts']));
   });
 
   it('analyses everything under another config, another version, or with a damaged cache', function () {

@@ -219,7 +219,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   for (const file of order) {
     const read = orders.get(file);
     if (!read) continue;
-    lockOrder.update(file, read.edges);
+    guard(file, () => lockOrder.update(file, read.edges));
     if (read.error) internalErrors.push(read.error);
   }
   reuse?.validate(graph, lockOrder);
@@ -231,7 +231,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   let done = 0;
   for (const file of [...groups].reverse().flat()) {
     const source = reuse?.sourceOf(file) ?? 'program';
-    if (source === 'cache') reused.push(reuse!.reuse(file));
+    if (source === 'cache' && !failed.has(file)) reused.push(reuse!.reuse(file));
     else guard(file, () => {
       const parsed = source === 'alone' ? reuse!.aloneTree(file) : workspace.get(file);
       if (!parsed) return;

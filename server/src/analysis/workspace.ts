@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_FILE, likelyMissingDeclarations, missingDeclarations, typedLibraries } from './bundled/fallback';
+import { collectIfGrown } from './heap';
 import { withoutBom } from './positions';
 import { SourceCache } from './source-cache';
 import { ts } from './ts';
@@ -216,11 +217,14 @@ export class Workspace {
   }
 
   private evict(): void {
+    let dropped = false;
     for (const old of this.live) {
       if (this.live.size <= this.livePrograms) break;
       old.program = undefined;
       this.live.delete(old);
+      dropped = true;
     }
+    if (dropped) collectIfGrown();
   }
 
   private build(root: Root, oldProgram = root.program): ts.Program {

@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import v8 from 'node:v8';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
+import { heapPressure } from './heap';
 import { DEFAULT_FILE_BUDGET_MS } from './budget';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
@@ -259,8 +259,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
 
 /** Near the heap's limit, a run holds one program at a time: slower (programs are built again), but it finishes. */
 function relieve(workspace: Workspace): void {
-  const { heap_size_limit: limit, used_heap_size: used } = v8.getHeapStatistics();
-  if (used > HEAP_PRESSURE * limit) workspace.holdOnly(1);
+  if (heapPressure() > HEAP_PRESSURE) workspace.holdOnly(1);
 }
 
 /** The finding of a file the engine failed on: the run goes on, and says where it could not. */

@@ -5,8 +5,8 @@
  */
 
 /**
- * A text without its leading byte-order mark: the text the engine analyses (the workspace drops
- * the mark, as ts-morph does when it creates a file), whatever a client or the disk holds.
+ * A text without its leading byte-order mark: the text the engine analyses (the source cache drops
+ * the mark, as TypeScript's own file reading does), whatever a client or the disk holds.
  */
 export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -12,7 +12,7 @@ import { isStackOverflow } from './budget';
 import type { CfgNode } from './cfg';
 import { FunctionLocks, LockKey, LockModel, UNKNOWN_LOCK, lockModelOf } from './locks';
 import { errorText } from './error-text';
-import { mayHoldLocks } from './lock-relevance';
+import { mayOrderLocks } from './lock-relevance';
 
 export interface LockSite {
   file: string;
@@ -141,9 +141,9 @@ function isGated(cycle: readonly LockOrderEdge[]): boolean {
  * (none are known then), and comes back as `error` for the log: the file's rules still run.
  */
 export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edges: LockOrderEdge[]; error?: string } {
-  // Most files never hold a lock: told from syntax, they need no type checker (the first pass of a run
-  // would otherwise build one for every program, to be built again for its rules).
-  if (!mayHoldLocks(file, program)) return { edges: [] };
+  // Most files never hold two locks at once: told from syntax, they need no type checker (the first
+  // pass of a run would otherwise build one for every program, to be built again for its rules).
+  if (!mayOrderLocks(file, program)) return { edges: [] };
   const locks = lockModelOf(program, file);
   const edges: LockOrderEdge[] = [];
   try {

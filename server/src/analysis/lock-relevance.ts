@@ -78,12 +78,45 @@ function closeOver(program: ts.Program, seeded: (f: FunctionSyntax) => boolean):
  * compare-exchange, a with-lock helper), calls a function of the program that may, or is tagged
  * `@requires`. A file that cannot has no lock order, told without a type checker.
  */
-export function mayHoldLocks(file: ts.SourceFile, program: ts.Program): boolean {
+function mayHoldLocks(file: ts.SourceFile, program: ts.Program): boolean {
   const syntax = fileLockSyntax(file);
   if (syntax.acquires || file.text.includes('@requires')) return true;
   const acquiring = lockAcquiringNames(program);
   for (const name of syntax.callees) if (acquiring.has(name)) return true;
   return false;
+}
+
+/**
+ * Whether the file can order two locks: some function of it takes a lock while it may hold another.
+ * A lock is held after an acquisition in the same function, or from the start in a callback given to a
+ * call that may take one (`m.withLock(() => …)`, a helper that locks around it) or under `@requires`;
+ * an acquisition is a call that takes a lock or calls a function of the program that may. So a function
+ * with two acquisitions, or one in a callback that may start locked, is needed: most files that use a
+ * lock take one at a time, and their lock order is told without a type checker.
+ */
+export function mayOrderLocks(file: ts.SourceFile, program: ts.Program): boolean {
+  if (!mayHoldLocks(file, program)) return false;
+  const acquiring = lockAcquiringNames(program);
+  const requires = file.text.includes('@requires');
+  const acquires = (call: ts.CallExpression): boolean => {
+    const name = calleeName(call);
+    return isAcquiringCall(call, name) || (name !== undefined && acquiring.has(name));
+  };
+  let orders = false;
+  const visitFunction = (fn: ts.Node): void => {
+    let count = 0;
+    const walk = (node: ts.Node): void => ts.forEachChild(node, child => {
+      if (orders) return;
+      if (isFunctionBoundary(child)) return visitFunction(child);
+      if (ts.isCallExpression(child) && acquires(child)) count++;
+      walk(child);
+    });
+    walk(fn);
+    const startsLocked = requires || (fn.parent !== undefined && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression) && acquires(fn.parent));
+    if (count >= 2 || (count >= 1 && startsLocked)) orders = true;
+  };
+  visitFunction(file);
+  return orders;
 }
 
 /** A call that takes a lock by its own syntax: an acquire or try method, a with-lock helper, or a raw take. */

@@ -112,7 +112,7 @@ describe('language server over JSON-RPC', () => {
   it('answers a cancelled request with RequestCancelled, and keeps serving', async () => {
     // A large file keeps the server busy analysing inside a first request, so the hover and its
     // cancellation are both waiting when it gets to them, as when a user moves on mid-request.
-    const big = Array.from({ length: 400 }, (_, i) => `export function f${i}(a: Int32Array<SharedArrayBuffer>): void {\n  a[${i % 8}]++;\n}\n`).join('');
+    const big = Array.from({ length: 1500 }, (_, i) => `export function f${i}(a: Int32Array<SharedArrayBuffer>): void {\n  a[${i % 8}]++;\n}\n`).join('');
     await client.open('busy.ts', big);
     const busy = client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: client.uri('busy.ts') }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: [] },

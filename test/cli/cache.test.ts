@@ -1,37 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { TempProjects, fearless } from '../support/cli-project';
 
-// The shipped artefact, as in cli.test.ts (FEARLESS_CLI: another build of it).
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.resolve(process.env.FEARLESS_CLI ?? path.join(ROOT, 'dist', 'cli.js'));
-
-const TSCONFIG = JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2024'], module: 'nodenext', strict: true } });
 /** `unsynchronized-shared-write`, with the safe fix `Atomics.add(a, 0, 1)`. */
 const BUMP = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
 const CLEAN = 'export const answer = 42;\n';
 
-const made: string[] = [];
-
-function project(files: Record<string, string>): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-cache-cli-')));
-  made.push(dir);
-  for (const [name, text] of Object.entries({ 'tsconfig.json': TSCONFIG, ...files })) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function fearless(cwd: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const ROOT = path.resolve(__dirname, '..', '..');
+const projects = new TempProjects('fearless-cache-cli-');
+const project = (files: Record<string, string>): string => projects.make(files);
 
 /** The cache files in a folder (a file named after the working directory, when the folder is given). */
 function cacheFiles(dir: string): string[] {
@@ -41,9 +19,7 @@ function cacheFiles(dir: string): string[] {
 describe('fearless check --cache', function () {
   this.timeout(120000);
 
-  after(() => {
-    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => projects.removeAll());
 
   it('keeps .fearlesscache in the working directory with --cache, and writes nothing without it', function () {
     const dir = project({ 'bump.ts': BUMP, 'clean.ts': CLEAN });

@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
 import { sarifErrors } from './sarif-schema';
-
 // The shipped artefact, not the sources: this is what `npx fearless` and `npm start` run.
-const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+import { CLI, type Run, TempProjects, fearless } from '../support/cli-project';
 
-const TSCONFIG = JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2024'], module: 'nodenext', strict: true } });
 /** `unsynchronized-shared-write` at 2:3–2:9, with the safe fix `Atomics.add(a, 0, 1)`. */
 const BUMP = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
 /** `unsynchronized-shared-write` at 2:3–2:12 that no Atomics call can fix: they need integer arrays. */
 const SCALE = 'export function scale(f: Float64Array<SharedArrayBuffer>) {\n  f[0] += 1;\n}\n';
 const CLEAN = 'export const answer = 42;\n';
 
-const made: string[] = [];
-
-function project(files: Record<string, string>): string {
-  // realpath: on macOS the temp dir is a symlink, and paths are reported relative to the real cwd.
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-cli-')));
-  made.push(dir);
-  for (const [name, text] of Object.entries({ 'tsconfig.json': TSCONFIG, ...files })) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function fearless(cwd: string, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const projects = new TempProjects('fearless-cli-');
+const project = (files: Record<string, string>): string => projects.make(files);
 
 interface Diagnostic {
   file: string;
@@ -70,9 +45,7 @@ describe('fearless CLI (dist/cli.js)', function () {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`);
   });
 
-  after(function () {
-    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => projects.removeAll());
 
   describe('exit codes', function () {
     it('exits 0 on a clean project and says so', function () {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Project } from 'ts-morph';
 import { ts } from '../../server/src/analysis/ts';
 import { Workspace } from '../../server/src/analysis/workspace';
+import { writeUnder } from '../support/cli-project';
 import { BUNDLED_FILE, isBundledFile } from '../../server/src/analysis/bundled/fallback';
 import { LIBRARY_MODULES } from '../../server/src/analysis/bundled/libraries';
 import { NODE_GLOBALS, NODE_MODULES, NODE_WEB_GLOBALS } from '../../server/src/analysis/bundled/node';
@@ -33,12 +34,7 @@ describe('bundled declarations', () => {
 
   describe('in a workspace', () => {
     let dir: string;
-    const write = (rel: string, text: string): string => {
-      const file = path.join(dir, rel);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, text);
-      return file;
-    };
+    const write = (rel: string, text: string): string => writeUnder(dir, rel, text);
     /** Where the declaration of the type of `name`'s first declaration, in `file`, comes from. */
     const declaredIn = (workspace: Workspace, file: string, name: string): string | undefined => {
       const { sourceFile, program } = workspace.get(file)!;

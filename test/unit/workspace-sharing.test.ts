@@ -9,15 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ts } from '../../server/src/analysis/ts';
 import { Workspace } from '../../server/src/analysis/workspace';
+import { writeUnder } from '../support/cli-project';
 
 describe('workspace sharing', () => {
   let dir: string;
-  const write = (rel: string, text: string): string => {
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    return file;
-  };
+  const write = (rel: string, text: string): string => writeUnder(dir, rel, text);
   const config = (rel: string, compilerOptions: object): string =>
     write(`${rel}/tsconfig.json`, JSON.stringify({ compilerOptions: { module: 'nodenext', noEmit: true, types: [], ...compilerOptions } }));
   const lib = (workspace: Workspace, file: string) =>

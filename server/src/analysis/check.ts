@@ -1,5 +1,4 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
@@ -10,7 +9,7 @@ import { DEFAULT_FILE_BUDGET_MS } from './budget';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
 import type { FileFacts } from './file-facts';
-import { collectFiles } from './files';
+import { collectFiles, readText } from './files';
 import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
 import { DiskModuleFiles } from './module-files';
@@ -102,7 +101,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   }
   for (const failure of run.failures) {
     // Its finding is at the start of the file: any text places it, the report needs one.
-    if (!texts.has(failure.file)) texts.set(failure.file, readAll([failure.file]).get(failure.file) ?? '');
+    if (!texts.has(failure.file)) texts.set(failure.file, readText(failure.file) ?? '');
     findings.push(internalErrorFinding(failure.file, failure.error));
     internalErrors.push(`${failure.file}: ${errorText(failure.error)}`);
   }
@@ -275,11 +274,8 @@ function internalErrorFinding(file: string, error: unknown): Finding {
 function readAll(files: readonly string[]): Map<string, string> {
   const texts = new Map<string, string>();
   for (const file of files) {
-    try {
-      texts.set(file, fs.readFileSync(file, 'utf8'));
-    } catch {
-      // reported where it is read again
-    }
+    const text = readText(file);
+    if (text !== undefined) texts.set(file, text);
   }
   return texts;
 }

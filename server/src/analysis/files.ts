@@ -25,6 +25,15 @@ export interface CollectedFiles {
   usageErrors: string[];
 }
 
+/** A file's text as on disk (byte-order mark included), undefined when it cannot be read. */
+export function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a regular file exists at this path (a missing worker module, a deleted file: false). */
 export function fileExists(file: string): boolean {
   try {

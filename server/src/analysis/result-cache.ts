@@ -12,10 +12,10 @@
  * that takes no part in threads and lends them no name is analysed without its program (see reuse.ts).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { UntypedApiUse } from './analyze';
 import type { Finding } from './finding';
+import { readText } from './files';
 import type { LockOrderEdge, LockOrderGraph } from './lock-order';
 import type { SpawnRef, ThreadGraph } from './thread-graph';
 import type { ts } from './ts';
@@ -98,11 +98,8 @@ function projectFiles(files: readonly string[]): [string, string][] {
       seen.add(dir);
       for (const name of ['tsconfig.json', 'jsconfig.json', 'package.json']) {
         const config = path.join(dir, name);
-        try {
-          out.push([config, contentHash(fs.readFileSync(config, 'utf8'))]);
-        } catch {
-          // none there
-        }
+        const text = readText(config);
+        if (text !== undefined) out.push([config, contentHash(text)]);
       }
       if (path.dirname(dir) === dir) break;
     }

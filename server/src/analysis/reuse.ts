@@ -16,9 +16,9 @@
  *   removed file was in: they are derived again, and the files whose sets changed are analysed again.
  */
 import path from 'node:path';
-import fs from 'node:fs';
 import type { FileAnalysis } from './analyze';
 import type { CrossFileContext, Peer } from './cross-thread';
+import { readText } from './files';
 import type { LockOrderEdge, LockOrderGraph } from './lock-order';
 import { lockRelevantNames } from './lock-relevance';
 import { withoutBom } from './positions';
@@ -305,13 +305,8 @@ export class ResultReuse {
     const checked = this.texts.get(file);
     if (checked !== undefined) return withoutBom(checked);
     if (!this.outside.has(file)) {
-      let text: string | undefined;
-      try {
-        text = withoutBom(fs.readFileSync(file, 'utf8'));
-      } catch {
-        text = undefined;
-      }
-      this.outside.set(file, text);
+      const text = readText(file);
+      this.outside.set(file, text === undefined ? undefined : withoutBom(text));
     }
     return this.outside.get(file);
   }

@@ -5,14 +5,13 @@
  * requests are served meanwhile, and stops when a newer scan starts. The thread graph makes the
  * work cross files: when a file's spawn sites change, the modules they start are judged again.
  */
-import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, MessageType, ShowMessageNotification, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from '../analysis/analyze';
 import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
-import { collectFiles, fileExists, isSourceFile } from '../analysis/files';
+import { collectFiles, fileExists, isSourceFile, readText } from '../analysis/files';
 import { generatedReason } from '../analysis/generated';
 import { untypedSummary } from '../analysis/untyped-apis';
 import { ThreadGraph } from '../analysis/thread-graph';
@@ -88,11 +87,7 @@ export class Session {
   readonly textOf = (file: string): string | undefined => {
     const doc = this.documents.get(pathToFileURL(file).href);
     if (doc) return doc.getText();
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readText(file);
   };
 
   settingsOf(file: string): Settings {

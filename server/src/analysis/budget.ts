@@ -49,11 +49,16 @@ export function depthRefusal(sourceFile: ts.SourceFile): string | undefined {
   return nestsDeeperThan(sourceFile, MAX_SYNTAX_DEPTH) ? NESTED_TOO_DEEP : undefined;
 }
 
-/** A parse outside any workspace (the thread graph of closed files): the tree, or why there is none. */
-export function parseWithinBudget(fileName: string, text: string): { sourceFile?: ts.SourceFile; refusal?: string } {
+/**
+ * A parse the compiler gets through: the tree, or why there is none. `parse`: how a program would parse
+ * the file (the workspace's cache); a parse outside any (the thread graph of closed files) takes the default.
+ */
+export function parseWithinBudget(
+  fileName: string, text: string, parse: ts.ScriptTarget | ts.CreateSourceFileOptions = ts.ScriptTarget.Latest,
+): { sourceFile?: ts.SourceFile; refusal?: string } {
   let sourceFile: ts.SourceFile;
   try {
-    sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+    sourceFile = ts.createSourceFile(fileName, text, parse, true);
   } catch (e) {
     if (isStackOverflow(e)) return { refusal: NESTED_TOO_DEEP };
     throw e;

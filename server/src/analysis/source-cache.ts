@@ -11,8 +11,8 @@
  */
 import fs from 'node:fs';
 import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common';
-import { NESTED_TOO_DEEP, depthRefusal, isStackOverflow, markRefused } from './budget';
-import { isSourceFile } from './files';
+import { markRefused, parseWithinBudget } from './budget';
+import { isSourceFile, readText } from './files';
 import { isUnparsedFlow, markFlow, readFlow } from './flow';
 import { withoutBom } from './positions';
 import { ts } from './ts';
@@ -60,9 +60,7 @@ export class SourceCache {
   /** Reads the file from disk again (dropping an editor's text of it); whether its text changed. */
   reread(file: string): boolean {
     const before = this.text(file);
-    this.overlay.delete(file);
-    this.disk.delete(file);
-    this.exists.delete(file);
+    this.dropText(file);
     if (this.text(file) === before) return false;
     this.dropTrees(file);
     return true;
@@ -70,10 +68,14 @@ export class SourceCache {
 
   /** Forgets the file: the disk is asked again when a program next reads it. */
   forget(file: string): void {
+    this.dropText(file);
+    this.dropTrees(file);
+  }
+
+  private dropText(file: string): void {
     this.overlay.delete(file);
     this.disk.delete(file);
     this.exists.delete(file);
-    this.dropTrees(file);
   }
 
   private dropTrees(file: string): void {
@@ -95,13 +97,8 @@ export class SourceCache {
     const held = this.overlay.get(file);
     if (held !== undefined) return held;
     if (!this.disk.has(file)) {
-      let read: string | undefined;
-      try {
-        read = withoutBom(fs.readFileSync(file, 'utf8'));
-      } catch {
-        read = undefined;
-      }
-      this.disk.set(file, read);
+      const read = readText(file);
+      this.disk.set(file, read === undefined ? undefined : withoutBom(read));
     }
     return this.disk.get(file);
   }
@@ -145,19 +142,19 @@ export class SourceCache {
   }
 
   fileExists(file: string): boolean {
-    if (LIBS.has(file)) return true;
-    if (this.overlay.has(file)) return true;
-    if (!this.options.stableDisk) return ts.sys.fileExists(file);
-    let found = this.exists.get(file);
-    if (found === undefined) this.exists.set(file, found = ts.sys.fileExists(file));
-    return found;
+    if (LIBS.has(file) || this.overlay.has(file)) return true;
+    return this.askDisk(this.exists, file, f => ts.sys.fileExists(f));
   }
 
   private directoryExists(dir: string): boolean {
-    if (dir === LIB_DIR) return true;
-    if (!this.options.stableDisk) return ts.sys.directoryExists(dir);
-    let found = this.folders.get(dir);
-    if (found === undefined) this.folders.set(dir, found = ts.sys.directoryExists(dir));
+    return dir === LIB_DIR || this.askDisk(this.folders, dir, d => ts.sys.directoryExists(d));
+  }
+
+  /** What the disk says of a path: asked once while the disk is stable, else every time. */
+  private askDisk(answers: Map<string, boolean>, path: string, ask: (path: string) => boolean): boolean {
+    if (!this.options.stableDisk) return ask(path);
+    let found = answers.get(path);
+    if (found === undefined) answers.set(path, found = ask(path));
     return found;
   }
 
@@ -191,21 +188,14 @@ function treeKey(file: string, parse: ts.CreateSourceFileOptions, o: ts.Compiler
 
 /** A source file's tree: its own, its Flow-blanked one, or an empty stand-in when it nests too deep. */
 function admit(file: string, text: string, parse: ts.CreateSourceFileOptions): ts.SourceFile {
-  let why: string | undefined;
-  try {
-    let tree = ts.createSourceFile(file, text, parse, true);
-    if (isUnparsedFlow(tree)) {
-      const flow = readFlow(text);
-      if (flow.text !== text) tree = ts.createSourceFile(file, flow.text, parse, true);
-      markFlow(tree, flow);
-    }
-    why = depthRefusal(tree);
-    if (!why) return tree;
-  } catch (e) {
-    if (!isStackOverflow(e)) throw e;
-    why = NESTED_TOO_DEEP;
+  let parsed = parseWithinBudget(file, text, parse);
+  if (parsed.sourceFile && isUnparsedFlow(parsed.sourceFile)) {
+    const flow = readFlow(text);
+    if (flow.text !== text) parsed = parseWithinBudget(file, flow.text, parse);
+    if (parsed.sourceFile) markFlow(parsed.sourceFile, flow);
   }
+  if (parsed.sourceFile) return parsed.sourceFile;
   const standIn = ts.createSourceFile(file, '', parse, true);
-  markRefused(standIn, why);
+  markRefused(standIn, parsed.refusal!);
   return standIn;
 }

@@ -160,7 +160,7 @@ export class Workspace {
     }, options);
   }
 
-  /** Files added, grouped by the program that holds them (in the order each program was first asked for). */
+  /** Files added, grouped by the program that holds them (groups in the order of their first file). */
   byProgram(files: readonly string[]): string[][] {
     const groups = new Map<Root | undefined, string[]>();
     for (const file of files) {
@@ -190,8 +190,7 @@ export class Workspace {
    */
   private programOf(root: Root): ts.Program {
     if (root.program && !root.stale) {
-      this.live.delete(root);
-      this.live.add(root);
+      this.touch(root);
       return root.program;
     }
     root.typedLibraries ??= typedLibraries(root.dir, root.options, this.cache.resolutionHost);
@@ -204,10 +203,15 @@ export class Workspace {
     }
     root.program = program;
     root.stale = false;
-    this.live.delete(root);
-    this.live.add(root);
+    this.touch(root);
     this.evict();
     return program;
+  }
+
+  /** The root's program was just used: the last to be dropped. */
+  private touch(root: Root): void {
+    this.live.delete(root);
+    this.live.add(root);
   }
 
   /** Holds at most `count` programs from now on (the run is short of memory). */

@@ -2,16 +2,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { checkPaths } from '../../server/src/analysis/check';
-import { LockModel } from '../../server/src/analysis/locks';
+import { HeldLocks } from '../../server/src/analysis/locks/held';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('lock order failures', () => {
   it('are reported as internal errors, and every file is still judged', () => {
-    const original = LockModel.prototype.functionsWithLocks;
+    const original = HeldLocks.prototype.functionsWithLocks;
     let failed = false;
     // The lock-order pass runs first; its first call fails once, as a bug in it would.
-    LockModel.prototype.functionsWithLocks = function (this: LockModel, ...args) {
+    HeldLocks.prototype.functionsWithLocks = function (this: HeldLocks, ...args) {
       if (!failed) {
         failed = true;
         throw new Error('planted failure');
@@ -24,7 +24,7 @@ describe('lock order failures', () => {
       assert.match(result.internalErrors[0], /^lock order of .*: Error: planted failure/);
       assert.ok(result.findings.some(f => f.rule === 'lock-not-released'), 'the lock rules still ran');
     } finally {
-      LockModel.prototype.functionsWithLocks = original;
+      HeldLocks.prototype.functionsWithLocks = original;
     }
   });
 });

@@ -95,17 +95,17 @@ export function explainAt(facts: FileFacts, offset: number, files: ModuleFiles):
 function lockFacts(facts: FileFacts, id: ts.Identifier): LockFacts | undefined {
   const p = outerParent(id);
   const expr = ts.isPropertyAccessExpression(p) && p.name === id ? p : id;
-  if (!facts.locks.isLock(expr)) return undefined;
-  const key = facts.locks.lockKeyOf(expr);
+  if (!facts.locks.recognition.isLock(expr)) return undefined;
+  const key = facts.locks.keys.lockKeyOf(expr);
   const acquired: Span[] = [];
   const guarded: MemoryUse[] = [];
   for (const access of facts.accesses) {
-    if (facts.locks.heldAt(access.node).has(key)) {
+    if (facts.locks.held.heldAt(access.node).has(key)) {
       guarded.push({ span: spanOf(access.node), thread: facts.threadAt(access.node), how: 'locked', lock: key });
     }
   }
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && facts.locks.acquires(n, key)) acquired.push(spanOf(n));
+    if (ts.isCallExpression(n) && facts.locks.calls.acquires(n, key)) acquired.push(spanOf(n));
     ts.forEachChild(n, visit);
   };
   visit(facts.file);
@@ -157,7 +157,7 @@ function sharedMemoryFacts(facts: FileFacts, id: ts.Identifier): SharedMemoryFac
   const uses: MemoryUse[] = [];
   for (const access of facts.accesses) {
     if (!sameMemory(access.target)) continue;
-    const lock = [...facts.locks.heldAt(access.node)][0];
+    const lock = [...facts.locks.held.heldAt(access.node)][0];
     uses.push({
       span: spanOf(access.node),
       thread: facts.threadAt(access.node),

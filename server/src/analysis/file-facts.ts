@@ -4,7 +4,7 @@
  */
 import { ts } from './ts';
 import type { Cfg } from './cfg';
-import { LockModel, lockModelOf } from './locks';
+import { LockModel, lockModelOf } from './locks/model';
 import { ProvenanceAnalysis } from './provenance';
 import { References } from './references';
 import { ModuleRole, Thread, moduleRole, threadAt } from './threads';
@@ -130,7 +130,7 @@ export class FileFacts {
   }
 
   cfgOf(fn: FunctionLike): Cfg {
-    return this.locks.cfgOf(fn);
+    return this.locks.held.cfgOf(fn);
   }
 
   typeOf(node: ts.Node): ts.Type {

@@ -10,7 +10,8 @@
 import { ts } from './ts';
 import { isStackOverflow } from './budget';
 import type { CfgNode } from './cfg';
-import { FunctionLocks, LockKey, LockModel, UNKNOWN_LOCK, lockModelOf } from './locks';
+import { FunctionLocks, LockKey, UNKNOWN_LOCK } from './locks/events';
+import { LockModel, lockModelOf } from './locks/model';
 import { errorText } from './error-text';
 import { mayOrderLocks } from './lock-relevance';
 
@@ -147,7 +148,7 @@ export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edge
   const locks = lockModelOf(program, file);
   const edges: LockOrderEdge[] = [];
   try {
-    for (const fl of locks.functionsWithLocks(file)) collectEdges(locks, fl, edges);
+    for (const fl of locks.held.functionsWithLocks(file)) collectEdges(locks, fl, edges);
   } catch (e) {
     // A file nested just short of the depth budget: its rules report the overflow.
     if (isStackOverflow(e)) return { edges: [] };
@@ -166,28 +167,28 @@ export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edge
 function collectEdges(locks: LockModel, fl: FunctionLocks, edges: LockOrderEdge[]): void {
   const site = (n: ts.Node): LockSite => ({ file: n.getSourceFile().fileName, start: n.getStart(), end: n.end });
   const add = (node: ts.Node, n: CfgNode, key: LockKey, toClass: string | undefined): void => {
-    const held = [...locks.heldBefore(fl, n, node.getStart())].filter(k => k !== UNKNOWN_LOCK);
+    const held = [...locks.held.heldBefore(fl, n, node.getStart())].filter(k => k !== UNKNOWN_LOCK);
     if (!toClass || held.length === 0) return;
-    const heldClasses = held.map(k => locks.lockClass(k, node)).filter((c): c is string => c !== undefined);
+    const heldClasses = held.map(k => locks.keys.lockClass(k, node)).filter((c): c is string => c !== undefined);
     for (const h of held) {
-      const fromClass = locks.lockClass(h, node);
+      const fromClass = locks.keys.lockClass(h, node);
       if (!fromClass || fromClass === toClass) continue;
-      const outer = locks.whereTaken(fl, n, node.getStart(), h).map(site);
+      const outer = locks.held.whereTaken(fl, n, node.getStart(), h).map(site);
       edges.push({ from: fromClass, to: toClass, fromName: h, toName: key, inner: site(node), outer, held: heldClasses });
     }
   };
   for (const [n, events] of fl.events) {
     for (const e of events) {
-      if (e.kind === 'acquire' && !e.transient && e.key !== UNKNOWN_LOCK) add(e.node, n, e.key, locks.lockClass(e.key, e.node));
+      if (e.kind === 'acquire' && !e.transient && e.key !== UNKNOWN_LOCK) add(e.node, n, e.key, locks.keys.lockClass(e.key, e.node));
     }
   }
   for (const n of fl.cfg.nodes) {
     if ((fl.mustBefore.get(n)?.size ?? 0) === 0 && !fl.events.has(n)) continue;
-    for (const call of locks.callsOf(n)) {
+    for (const call of locks.held.callsOf(n)) {
       // A lock's own method takes its lock (above), not the cells inside it.
-      if (locks.callEvents(call).length > 0) continue;
-      for (const inner of locks.innerAcquisitions(call)) {
-        add(call, n, inner.key, inner.lockClass ?? locks.lockClass(inner.key, call));
+      if (locks.calls.of(call).length > 0) continue;
+      for (const inner of locks.summaries.innerAcquisitions(call)) {
+        add(call, n, inner.key, inner.lockClass ?? locks.keys.lockClass(inner.key, call));
       }
     }
   }

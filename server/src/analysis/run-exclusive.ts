@@ -9,7 +9,7 @@
 import { ts } from './ts';
 import type { CfgNode } from './cfg';
 import type { FileFacts } from './file-facts';
-import type { FunctionLocks, LockKey } from './locks';
+import type { FunctionLocks, LockKey } from './locks/events';
 import { RUN_EXCLUSIVE, SEMAPHORE_TYPE } from './lock-vocabulary';
 import { calleeName, enclosingFunction, outerParent, skipOuter } from './syntax';
 
@@ -26,16 +26,16 @@ export interface HeldRunExclusive {
 export function heldRunExclusiveCalls(facts: FileFacts): HeldRunExclusive[] {
   const out: HeldRunExclusive[] = [];
   const seen = new Set<ts.Node>();
-  for (const fl of facts.locks.functionsWithLocks(facts.file)) {
-    if (facts.locks.isImplementation(fl.fn)) continue;
+  for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
+    if (facts.locks.summaries.isImplementation(fl.fn)) continue;
     for (const n of fl.cfg.nodes) {
-      for (const call of facts.locks.callsOf(n)) {
+      for (const call of facts.locks.held.callsOf(n)) {
         const callee = skipOuter(call.expression);
         if (seen.has(call) || calleeName(call) !== RUN_EXCLUSIVE || !ts.isPropertyAccessExpression(callee)) continue;
         const lock = callee.expression;
-        if (!facts.locks.isLock(lock) || isCounting(facts.checker, lock) || !isWaitedFor(fl, call)) continue;
-        const key = facts.locks.lockKeyOf(lock);
-        if (!facts.locks.heldBefore(fl, n, call.getStart()).has(key)) continue;
+        if (!facts.locks.recognition.isLock(lock) || isCounting(facts.checker, lock) || !isWaitedFor(fl, call)) continue;
+        const key = facts.locks.keys.lockKeyOf(lock);
+        if (!facts.locks.held.heldBefore(fl, n, call.getStart()).has(key)) continue;
         seen.add(call);
         out.push({ call, lock, key, fl, n });
       }

@@ -100,7 +100,7 @@ export function buildThreadMap(all: readonly FileFacts[], root: string, files: M
       }
     };
     for (const a of facts.accesses) {
-      const locked = facts.locks.heldAt(a.node).size > 0;
+      const locked = facts.locks.held.heldAt(a.node).size > 0;
       touch(a.target, locked ? 'locked' : a.kind === 'write' ? 'plain write' : 'plain read');
     }
     for (const { call } of facts.atomicsCalls) if (call.arguments[0]) touch(call.arguments[0], 'atomic');

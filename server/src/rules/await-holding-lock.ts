@@ -2,7 +2,7 @@ import { ts } from '../analysis/ts';
 import { forEachInFunction } from '../analysis/syntax';
 import { Rule } from './rule';
 import { whereTaken } from './support/locks';
-import { READ_SUFFIX } from '../analysis/locks';
+import { READ_SUFFIX } from '../analysis/locks/events';
 import type { Related } from '../analysis/finding';
 
 export const awaitHoldingLock: Rule = {
@@ -15,8 +15,8 @@ export const awaitHoldingLock: Rule = {
   check(ctx) {
     const { facts } = ctx;
     const locks = facts.locks;
-    for (const fl of locks.functionsWithLocks(facts.file)) {
-      if (locks.isImplementation(fl.fn)) continue;
+    for (const fl of locks.held.functionsWithLocks(facts.file)) {
+      if (locks.summaries.isImplementation(fl.fn)) continue;
       const reported = new Set<ts.Node>();
       for (const n of fl.cfg.nodes) {
         if (!n.ast || n.kind === 'loop-exit' || ((fl.mustBefore.get(n)?.size ?? 0) === 0 && !fl.events.has(n))) continue;
@@ -27,12 +27,12 @@ export const awaitHoldingLock: Rule = {
           const operand = ts.isAwaitExpression(suspend) || ts.isYieldExpression(suspend) ? suspend.expression : undefined;
           if (operand) {
             const visit = (x: ts.Node): void => {
-              if (ts.isCallExpression(x)) for (const e of locks.callEvents(x)) if (e.kind === 'release') dropped.add(e.key);
+              if (ts.isCallExpression(x)) for (const e of locks.calls.of(x)) if (e.kind === 'release') dropped.add(e.key);
             };
             visit(operand);
             forEachInFunction(operand, visit);
           }
-          const held = [...locks.heldBefore(fl, n, suspend.getStart())].filter(k => fl.flavors.get(k) === 'blocking' && !dropped.has(k));
+          const held = [...locks.held.heldBefore(fl, n, suspend.getStart())].filter(k => fl.flavors.get(k) === 'blocking' && !dropped.has(k));
           if (held.length === 0) continue;
           reported.add(suspend);
           const related: Related[] = held.flatMap(k => whereTaken(facts, fl, n, suspend.getStart(), k, k.replace(READ_SUFFIX, '')));

@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
-import type { LockKey } from '../analysis/locks';
-import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks';
+import type { LockKey } from '../analysis/locks/events';
+import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks/events';
 import { heldRunExclusiveCalls, isCounting, isWaitedFor } from '../analysis/run-exclusive';
 import { skipOuter } from '../analysis/syntax';
 import { Rule } from './rule';
@@ -21,7 +21,7 @@ export const doubleLock: Rule = {
       if (!isExclusive(event.key) || (event.counting && isCounting(facts.checker, receiverOf(event.node)))) continue;
       // An in-thread lock's second acquire only queues behind the first: a deadlock when the holder waits for it.
       if (event.flavor === 'in-thread' && !(ts.isExpression(event.node) && isWaitedFor(copies[0].fl, event.node))) continue;
-      const held = copies.find(c => facts.locks.heldBefore(c.fl, c.n, event.node.getStart()).has(event.key));
+      const held = copies.find(c => facts.locks.held.heldBefore(c.fl, c.n, event.node.getStart()).has(event.key));
       if (!held) continue;
       const name = lockName(event);
       ctx.report({
@@ -41,15 +41,15 @@ export const doubleLock: Rule = {
       });
     }
     // Through a call: the function called takes, inside, a lock the caller holds.
-    for (const fl of facts.locks.functionsWithLocks(facts.file)) {
-      if (facts.locks.isImplementation(fl.fn)) continue;
+    for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
+      if (facts.locks.summaries.isImplementation(fl.fn)) continue;
       const reported = new Set<ts.Node>();
       for (const n of fl.cfg.nodes) {
         if ((fl.mustBefore.get(n)?.size ?? 0) === 0 && !fl.events.has(n)) continue;
-        for (const call of facts.locks.callsOf(n)) {
-          if (reported.has(call) || facts.locks.callEvents(call).length > 0) continue;
-          const held = facts.locks.heldBefore(fl, n, call.getStart());
-          const again = facts.locks.innerAcquisitions(call).find(a => held.has(a.key) && isExclusive(a.key));
+        for (const call of facts.locks.held.callsOf(n)) {
+          if (reported.has(call) || facts.locks.calls.of(call).length > 0) continue;
+          const held = facts.locks.held.heldBefore(fl, n, call.getStart());
+          const again = facts.locks.summaries.innerAcquisitions(call).find(a => held.has(a.key) && isExclusive(a.key));
           if (!again) continue;
           reported.add(call);
           const name = again.key.replace(READ_SUFFIX, '');

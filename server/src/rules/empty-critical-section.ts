@@ -21,7 +21,7 @@ export const emptyCriticalSection: Rule = {
       if (!region || ts.isTryStatement(region.last) || !region.body.every(s => ts.isEmptyStatement(s))) continue;
       ctx.report({ at: event.node, message: message(lockName(event)), related: region.release.map(s => ({ span: spanOf(s), message: 'released here' })) });
     }
-    for (const fl of facts.locks.functionsWithLocks(facts.file)) {
+    for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
       const region = callbackRegion(fl);
       const lock = [...fl.initial][0];
       if (!region || !lock || region.body.some(s => !ts.isEmptyStatement(s))) continue;

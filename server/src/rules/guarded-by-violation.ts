@@ -1,7 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import type { Fix, Related } from '../analysis/finding';
-import { READ_SUFFIX, memberLockKey } from '../analysis/locks';
+import { READ_SUFFIX } from '../analysis/locks/events';
+import { memberLockKey } from '../analysis/locks/keys';
 import { MUTATING_METHODS } from '../analysis/memory-access';
 import { enclosingFunction, isFunctionBoundary, jsDocTagArguments, outerParent, skipOuter } from '../analysis/syntax';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
@@ -116,7 +117,7 @@ function substituteParams(lock: string, params: readonly string[], call: ts.Call
 }
 
 function isHeld(facts: FileFacts, at: ts.Node, key: string, write: boolean): boolean {
-  const held = facts.locks.locksHeldAt(at);
+  const held = facts.locks.held.locksHeldAt(at);
   const canonical = canonicalKey(facts, key, at);
   return held.has('?') || held.has(canonical) || (!write && held.has(canonical + READ_SUFFIX));
 }
@@ -128,7 +129,7 @@ function canonicalKey(facts: FileFacts, key: string, at: ts.Node): string {
   const sym = facts.checker.resolveName(root, at, ts.SymbolFlags.Value, false);
   const decl = sym?.valueDeclaration;
   const id = decl && (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) && ts.isIdentifier(decl.name) ? decl.name : undefined;
-  return id ? facts.locks.lockKeyOf(id) + key.slice(root.length) : key;
+  return id ? facts.locks.keys.lockKeyOf(id) + key.slice(root.length) : key;
 }
 
 /** The initializer and, for a class member, the constructor run before the object is shared; lock implementations are trusted. */
@@ -137,7 +138,7 @@ function isExempt(facts: FileFacts, node: ts.Node, decl: ts.Declaration): boolea
   const fn = enclosingFunction(node);
   if (ts.isConstructorDeclaration(fn) && fn.parent === decl.parent) return true;
   if (fn === decl || (ts.isVariableDeclaration(decl) && decl.initializer && skipOuter(decl.initializer) === fn)) return true;
-  return facts.locks.isImplementation(fn);
+  return facts.locks.summaries.isImplementation(fn);
 }
 
 function isDeclarationName(ref: ts.Identifier, decl: ts.Declaration): boolean {
@@ -181,7 +182,7 @@ function isMemoryView(facts: FileFacts, decl: ts.Declaration): boolean {
 /** The tagged declaration, and where this file takes the lock elsewhere. */
 function related(facts: FileFacts, decl: ts.Declaration, key: string, message: string): Related[] {
   const out: Related[] = [{ span: spanOf((decl as ts.NamedDeclaration).name ?? decl), message }];
-  for (const fl of facts.locks.functionsWithLocks(facts.file)) {
+  for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
     for (const events of fl.events.values()) {
       const taken = events.find(e => e.kind === 'acquire' && e.key === key);
       if (taken && out.length < 2) out.push({ span: spanOf(taken.node), message: `'${key}' is taken here` });

@@ -2,7 +2,7 @@ import { ts } from '../analysis/ts';
 import { CfgNode, everyPathPasses } from '../analysis/cfg';
 import type { Related } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import type { FunctionLocks, LockEvent } from '../analysis/locks';
+import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
 import { isInside } from '../analysis/syntax';
 import { Rule } from './rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
@@ -52,7 +52,7 @@ function isHeldAcrossCalls(facts: FileFacts, fl: FunctionLocks, event: LockEvent
   const releasesIt = (f: FunctionLocks, n: CfgNode): boolean => (f.events.get(n) ?? []).some(e => e.kind === 'release' && e.key === event.key);
   if (fl.cfg.nodes.some(n => releasesIt(fl, n) && !everyPathPasses(fl.cfg, n, m => m.throwOf !== undefined))) return false;
   const owner = cls;
-  return facts.locks.functionsWithLocks(facts.file).some(other => other !== fl && isInside(other.fn, owner) && other.cfg.nodes.some(n => releasesIt(other, n)));
+  return facts.locks.held.functionsWithLocks(facts.file).some(other => other !== fl && isInside(other.fn, owner) && other.cfg.nodes.some(n => releasesIt(other, n)));
 }
 
 interface Escape {

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { CfgNode } from '../analysis/cfg';
 import type { FileFacts } from '../analysis/file-facts';
-import type { FunctionLocks, LockEvent } from '../analysis/locks';
+import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
 import { atomicsCallName, forEachInFunction, skipOuter } from '../analysis/syntax';
 import { Rule } from './rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
@@ -62,7 +62,7 @@ function isGuardedByFinally(facts: FileFacts, node: ts.Node, event: LockEvent): 
     if (p && ts.isTryStatement(p) && p.tryBlock === n && p.finallyBlock) {
       let releases = false;
       forEachInFunction(p.finallyBlock, x => {
-        if (ts.isCallExpression(x) && facts.locks.callEvents(x).some(e => e.kind === 'release' && e.key === event.key)) releases = true;
+        if (ts.isCallExpression(x) && facts.locks.calls.of(x).some(e => e.kind === 'release' && e.key === event.key)) releases = true;
       });
       if (releases) return true;
     }

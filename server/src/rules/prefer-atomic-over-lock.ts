@@ -2,7 +2,7 @@ import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
 import type { MemoryAccess } from '../analysis/memory-access';
 import { skipOuter } from '../analysis/syntax';
-import type { LockKey } from '../analysis/locks';
+import type { LockKey } from '../analysis/locks/events';
 import { builtinName } from '../analysis/types';
 import { sharesRoot } from '../analysis/provenance';
 import { Rule } from './rule';
@@ -40,14 +40,14 @@ export const preferAtomicOverLock: Rule = {
     for (const { fl, n, event } of lockEvents(facts, 'acquire')) {
       if (event.flavor !== 'blocking' || event.viaCall) continue;
       // Taken again while held (double-lock): not a critical section of its own.
-      if (facts.locks.heldBefore(fl, n, event.node.getStart()).has(event.key)) continue;
+      if (facts.locks.held.heldBefore(fl, n, event.node.getStart()).has(event.key)) continue;
       const region = simpleRegion(facts, event);
       // A helper that releases may do more than release.
       if (region?.release.some(s => ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) &&
-          facts.locks.callEvents(s.expression).some(e => e.viaCall))) continue;
+          facts.locks.calls.of(s.expression).some(e => e.viaCall))) continue;
       judge(region, event.node, lockName(event), event.key);
     }
-    for (const fl of facts.locks.functionsWithLocks(facts.file)) {
+    for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
       const region = callbackRegion(fl);
       const lock = [...fl.initial][0];
       if (region && lock && fl.flavors.get(lock) === 'blocking') judge(region, fl.initialSite!, lock, lock);
@@ -76,7 +76,7 @@ function isLockProtocol(facts: FileFacts, update: MemoryAccess, key: LockKey, re
   const memory = facts.provenance.of(update.target);
   const start = region.acquire.getStart();
   const end = region.last.end;
-  return facts.accesses.some(a => (a.node.getStart() < start || a.node.end > end) && facts.locks.heldAt(a.node).has(key) &&
+  return facts.accesses.some(a => (a.node.getStart() < start || a.node.end > end) && facts.locks.held.heldAt(a.node).has(key) &&
     sharesRoot(facts.provenance.of(a.target), memory));
 }
 

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import { Rule } from './rule';
 import type { Related } from '../analysis/finding';
-import { READ_SUFFIX } from '../analysis/locks';
+import { READ_SUFFIX } from '../analysis/locks/events';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 
 export const unlockWithoutLock: Rule = {
@@ -23,7 +23,7 @@ export const unlockWithoutLock: Rule = {
       // Released where some path holds it and another does not (or released it already); a release
       // that is the first thing every path does to the lock belongs to a caller's lock (a release helper).
       const bad = copies.find(({ fl, n }) => {
-        if (facts.locks.heldBefore(fl, n, pos).has(event.key)) return false;
+        if (facts.locks.held.heldBefore(fl, n, pos).has(event.key)) return false;
         const touched = fl.touchedBefore.get(n)?.has(event.key) ||
           (fl.events.get(n) ?? []).some(e => e.key === event.key && e.node.end <= pos);
         return touched && !fl.initial.has(event.key);
@@ -31,13 +31,13 @@ export const unlockWithoutLock: Rule = {
       if (!bad) continue;
       // Reported at the release as written: for a call of an ordinary function that releases inside, the
       // release in its body (when in this file), which this call reaches with the lock not held.
-      const inside = event.implicit && ts.isCallExpression(event.node) ? facts.locks.releaseInside(event.node, event.key) : undefined;
+      const inside = event.implicit && ts.isCallExpression(event.node) ? facts.locks.summaries.releaseInside(event.node, event.key) : undefined;
       if (event.implicit && inside?.node.getSourceFile() !== facts.file) continue;
       const at = inside?.node ?? event.node;
       if (reported.has(at)) continue;
       reported.add(at);
       const name = lockName(event);
-      const related: Related[] = facts.locks.lastEvents(bad.fl, bad.n, pos, event.key).map(e => ({
+      const related: Related[] = facts.locks.held.lastEvents(bad.fl, bad.n, pos, event.key).map(e => ({
         span: spanOf(e.node),
         message: e.kind === 'acquire' ? `'${name}' is taken here, but not on every path` : `'${name}' is already released here`,
       }));

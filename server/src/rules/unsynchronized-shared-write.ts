@@ -7,7 +7,7 @@ import { Rule, replaceNode } from './rule';
 import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';
 import { atomicRewrite } from './support/atomic-rewrite';
 import { wrapInLockFix } from './support/wrap-in-lock';
-import type { LockMethods } from '../analysis/locks';
+import type { LockMethods } from '../analysis/locks/events';
 
 const PLAIN_STORE_METHODS = new Set(['set', 'fill']);
 
@@ -119,7 +119,7 @@ function guardsOf(facts: FileFacts): GuardIndex {
   index = new Map();
   guardIndex.set(facts, index);
   for (const access of facts.accesses) {
-    const held = facts.locks.heldAt(access.node);
+    const held = facts.locks.held.heldAt(access.node);
     if (held.size === 0) continue;
     const roots = facts.provenance.of(access.target).roots;
     for (const key of held) {

@@ -2,7 +2,7 @@ import { ts } from '../analysis/ts';
 import type { Fix } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { isAllocationRoot } from '../analysis/provenance';
-import { keyOf } from '../analysis/locks';
+import { keyOf } from '../analysis/locks/keys';
 import {
   atomicsCallName, calleeName, enclosingFunction, forEachInFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter,
 } from '../analysis/syntax';

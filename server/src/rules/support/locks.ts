@@ -3,7 +3,7 @@ import { ts } from '../../analysis/ts';
 import type { CfgNode } from '../../analysis/cfg';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { Related, Span } from '../../analysis/finding';
-import { FunctionLocks, LockEvent, LockKey, READ_SUFFIX, UNKNOWN_LOCK } from '../../analysis/locks';
+import { FunctionLocks, LockEvent, LockKey, READ_SUFFIX, UNKNOWN_LOCK } from '../../analysis/locks/events';
 import { atomicsCallName, skipOuter } from '../../analysis/syntax';
 
 export interface LocatedEvent {
@@ -18,8 +18,8 @@ export interface LocatedEvent {
  */
 export function lockEvents(facts: FileFacts, kind: LockEvent['kind']): LocatedEvent[] {
   const out: LocatedEvent[] = [];
-  for (const fl of facts.locks.functionsWithLocks(facts.file)) {
-    if (facts.locks.isImplementation(fl.fn)) continue;
+  for (const fl of facts.locks.held.functionsWithLocks(facts.file)) {
+    if (facts.locks.summaries.isImplementation(fl.fn)) continue;
     for (const [n, events] of fl.events) {
       for (const event of events) {
         if (event.kind === kind && !event.transient && event.key !== UNKNOWN_LOCK && event.flavor !== 'unknown') out.push({ fl, n, event });
@@ -74,7 +74,7 @@ export function spanOf(node: ts.Node): Span {
 
 /** Related information at every place `key`, held at `pos` of `n`, was taken. */
 export function whereTaken(facts: FileFacts, fl: FunctionLocks, n: CfgNode, pos: number, key: LockKey, name: string): Related[] {
-  return facts.locks.whereTaken(fl, n, pos, key).map(at => ({
+  return facts.locks.held.whereTaken(fl, n, pos, key).map(at => ({
     span: spanOf(at),
     message: at === fl.initialSite && !ts.isCallExpression(at) ? `'${name}' is held on entry (@requires)` : `'${name}' is taken here`,
   }));
@@ -118,7 +118,7 @@ export function siblingsOf(stmt: ts.Statement): readonly ts.Statement[] | undefi
 export function isReleaseStatement(facts: FileFacts, stmt: ts.Statement, key: LockKey): boolean {
   if (!ts.isExpressionStatement(stmt)) return false;
   const e = skipOuter(stmt.expression);
-  return ts.isCallExpression(e) && facts.locks.callEvents(e).some(x => x.kind === 'release' && x.key === key && !x.transient);
+  return ts.isCallExpression(e) && facts.locks.calls.of(e).some(x => x.kind === 'release' && x.key === key && !x.transient);
 }
 
 /** `Atomics.notify(a, …)` right after a raw lock's release: part of it. */
@@ -192,7 +192,7 @@ function containsLockEvent(facts: FileFacts, stmt: ts.Statement, key: LockKey): 
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(n) && facts.locks.callEvents(n).some(e => e.key === key)) found = true;
+    if (ts.isCallExpression(n) && facts.locks.calls.of(n).some(e => e.key === key)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(stmt);

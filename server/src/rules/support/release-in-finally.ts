@@ -10,7 +10,7 @@
 import { ts } from '../../analysis/ts';
 import type { Fix, FixKind } from '../../analysis/finding';
 import type { FileFacts } from '../../analysis/file-facts';
-import { LockEvent } from '../../analysis/locks';
+import { LockEvent } from '../../analysis/locks/events';
 import { atomicsCallName, indentUnit, isFunctionBoundary, lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
 import { isNotifyOf, isReleaseStatement, siblingsOf, statementOf } from './locks';
 
@@ -132,7 +132,7 @@ function retakes(facts: FileFacts, stmt: ts.Statement, event: LockEvent): boolea
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionBoundary(n)) return;
-    if (ts.isCallExpression(n) && facts.locks.callEvents(n).some(e => e.kind === 'acquire' && e.key === event.key)) found = true;
+    if (ts.isCallExpression(n) && facts.locks.calls.of(n).some(e => e.kind === 'acquire' && e.key === event.key)) found = true;
     else ts.forEachChild(n, visit);
   };
   visit(stmt);

@@ -6,7 +6,7 @@ import type { Related } from '../../analysis/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
 import { ts } from '../../analysis/ts';
-import { READ_SUFFIX } from '../../analysis/locks';
+import { READ_SUFFIX } from '../../analysis/locks/events';
 
 export interface SharedAccess {
   access: MemoryAccess;
@@ -30,9 +30,9 @@ export function unlockedSharedAccess(facts: FileFacts, access: MemoryAccess): Sh
   // Declarations tagged @guardedBy are judged by guarded-by-violation, with the lock they name.
   if (isDeclaredGuarded(facts, access.target)) return undefined;
   // A read lock lets other readers in but no writer: it protects reads, not writes.
-  const held = [...facts.locks.heldAt(access.node)];
+  const held = [...facts.locks.held.heldAt(access.node)];
   if (held.some(key => access.kind === 'read' || !key.endsWith(READ_SUFFIX))) return undefined;
-  if (facts.locks.mayHoldUnseenLock(access.node)) return undefined;
+  if (facts.locks.recognition.mayHoldUnseenLock(access.node)) return undefined;
   return { access, provenance, viewType };
 }
 

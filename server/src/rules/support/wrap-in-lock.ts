@@ -5,7 +5,7 @@
 import { ts } from '../../analysis/ts';
 import type { Fix } from '../../analysis/finding';
 import type { FileFacts } from '../../analysis/file-facts';
-import type { LockMethods } from '../../analysis/locks';
+import type { LockMethods } from '../../analysis/locks/events';
 import { enclosingFunction, indentUnit, isAsyncFunction, lineIndent, newlineOf } from '../../analysis/syntax';
 import { replaceNode } from '../rule';
 

@@ -3,7 +3,8 @@
  * life of this object (one analysis of one version of the file).
  */
 import { ts } from './ts';
-import type { Cfg } from './cfg';
+import type { FunctionLike } from './syntax';
+import type { Cfg } from './cfg/graph';
 import { LockModel, lockModelOf } from './locks/model';
 import { ProvenanceAnalysis } from './provenance';
 import { References } from './references';
@@ -20,8 +21,6 @@ import { DiskModuleFiles } from './module-files';
 import { SpawnSite, spawnSites } from './spawns';
 import { WorkerFate, workerFate } from './joins';
 import { Channel, messageChannels } from './ports';
-
-type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 /** Spawn paths are resolved against the files on disk, as the thread graph resolves them. */
 const DISK = new DiskModuleFiles();

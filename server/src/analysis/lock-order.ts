@@ -9,7 +9,7 @@
  */
 import { ts } from './ts';
 import { isStackOverflow } from './budget';
-import type { CfgNode } from './cfg';
+import type { CfgNode } from './cfg/graph';
 import { FunctionLocks, LockKey, UNKNOWN_LOCK } from './locks/events';
 import { LockModel, lockModelOf } from './locks/model';
 import { errorText } from './error-text';

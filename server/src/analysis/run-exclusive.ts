@@ -7,7 +7,7 @@
  * one task may take a second permit, unless it is seen made with a single one (`new Semaphore(1)`).
  */
 import { ts } from './ts';
-import type { CfgNode } from './cfg';
+import type { CfgNode } from './cfg/graph';
 import type { FileFacts } from './file-facts';
 import type { FunctionLocks, LockKey } from './locks/events';
 import { RUN_EXCLUSIVE, SEMAPHORE_TYPE } from './lock-vocabulary';

@@ -8,7 +8,8 @@
  * request on the other, the buffer is this thread's alone (the sync bridge's round trip).
  */
 import { ts } from './ts';
-import { everyPathPasses, mustForward } from './cfg';
+import { everyPathPasses } from './cfg/paths';
+import { mustForward } from './cfg/dataflow';
 import type { FileFacts } from './file-facts';
 import { Provenance, functionSymbol, isAllocationRoot, sharesRoot } from './provenance';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';

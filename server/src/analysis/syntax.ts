@@ -36,8 +36,11 @@ export function isFunctionBoundary(node: ts.Node): node is ts.FunctionLikeDeclar
   return BOUNDARY_KINDS.has(node.kind);
 }
 
+/** What has a body of code of its own: a function, a class's static block, or a file's top level. */
+export type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+
 /** The function (or the file, for top-level code) whose body contains `node`. */
-export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile {
+export function enclosingFunction(node: ts.Node): FunctionLike {
   let p = node.parent;
   while (p && !isFunctionBoundary(p) && !ts.isSourceFile(p)) p = p.parent;
   return p as ts.FunctionLikeDeclaration | ts.SourceFile;

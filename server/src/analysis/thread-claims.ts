@@ -6,7 +6,7 @@
  */
 import { ts } from './ts';
 import { skipOuter } from './syntax';
-import { impliedAtoms } from './cfg';
+import { impliedAtoms } from './cfg/conditions';
 import { type ModuleRole, type Thread, workerThreadsBindings } from './threads';
 
 /** What the claims need to know: the module's role, and the checker to follow names. */

@@ -1,5 +1,6 @@
 import { ts } from '../analysis/ts';
-import { CfgNode, everyPathPasses } from '../analysis/cfg';
+import { CfgNode } from '../analysis/cfg/graph';
+import { everyPathPasses } from '../analysis/cfg/paths';
 import type { Related } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';

@@ -1,5 +1,6 @@
 import { ts } from '../analysis/ts';
-import type { CfgNode } from '../analysis/cfg';
+import type { CfgNode } from '../analysis/cfg/graph';
+import { successors, walk } from '../analysis/cfg/paths';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
 import { atomicsCallName, forEachInFunction, skipOuter } from '../analysis/syntax';
@@ -41,18 +42,15 @@ export const lockWithoutFinally: Rule = {
 /** The first expression in the lock's region that may throw where no `finally` releases the lock. */
 function unprotectedThrow(facts: FileFacts, fl: FunctionLocks, from: CfgNode, event: LockEvent): ts.Node | undefined {
   const releases = (n: CfgNode): boolean => (fl.events.get(n.throwOf ?? n) ?? []).some(e => e.kind === 'release' && e.key === event.key);
-  const seen = new Set<CfgNode>();
-  const queue = [...from.succ];
-  while (queue.length > 0) {
-    const n = queue.shift()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (releases(n)) continue;
+  let found: ts.Node | undefined;
+  walk(from.succ, successors, n => {
+    if (releases(n)) return 'stop';
     const thrower = n.ast && n.kind !== 'loop-exit' ? mayThrow(facts, n.ast) : undefined;
-    if (thrower && !isGuardedByFinally(facts, thrower, event)) return thrower;
-    queue.push(...n.succ);
-  }
-  return undefined;
+    if (!thrower || isGuardedByFinally(facts, thrower, event)) return 'past';
+    found = thrower;
+    return 'end';
+  });
+  return found;
 }
 
 /** Inside the `try` of a `try … finally` whose `finally` releases the lock. */

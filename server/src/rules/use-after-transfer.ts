@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { Crossing } from '../analysis/boundaries';
-import type { CfgNode } from '../analysis/cfg';
+import { successors, walk } from '../analysis/cfg/paths';
 import type { Fix, Related } from '../analysis/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
@@ -97,12 +97,7 @@ function usesAfter(facts: FileFacts, call: ts.Node, symbol: ts.Symbol): ts.Ident
   const from = cfg.nodeOf(call);
   if (!from) return [];
   const uses = new Set<ts.Identifier>();
-  const seen = new Set<CfgNode>();
-  const stack = from.succ.filter(n => !n.ast || !catchesFrom(n.ast, call));
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
+  walk(from.succ.filter(n => !n.ast || !catchesFrom(n.ast, call)), successors, n => {
     let rebound = false;
     if (n.ast && n.kind !== 'loop-exit') {
       rebound = rebindsLoopVariable(facts, n.ast, symbol);
@@ -112,8 +107,8 @@ function usesAfter(facts: FileFacts, call: ts.Node, symbol: ts.Symbol): ts.Ident
         else if (!isDetachedCheck(ref)) uses.add(ref);
       }
     }
-    if (!rebound) stack.push(...n.succ);
-  }
+    return rebound ? 'stop' : 'past';
+  });
   return [...uses].sort((a, b) => a.pos - b.pos);
 }
 

@@ -8,7 +8,8 @@
  * stays silent.
  */
 import { ts } from '../ts';
-import { type CfgNode, impliedAtoms, isConditional } from '../cfg';
+import { type CfgNode } from '../cfg/graph';
+import { impliedAtoms, isConditional } from '../cfg/conditions';
 import { atomicsCallName, calleeName, forEachInFunction, functionName, jsDocTagArguments, skipOuter } from '../syntax';
 import { isPromiseLike } from '../types';
 import { CONDVAR_TYPE, CONDVAR_WAITS, LOCKISH_FUNCTION, SEMAPHORE_TYPE, TRY_METHODS, lockMethodOf } from '../lock-vocabulary';

@@ -3,7 +3,8 @@
  * of one function's locks. How the model works is told in model.ts.
  */
 import type { ts } from '../ts';
-import type { Cfg, CfgNode } from '../cfg';
+import type { Cfg, CfgNode } from '../cfg/graph';
+import type { FunctionLike } from '../syntax';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';
@@ -66,8 +67,6 @@ export interface FunctionLocks {
   /** Keys whose first event on some path is a release: the caller's lock, dropped and maybe taken back (a condition wait). */
   readonly borrowed: ReadonlySet<LockKey>;
 }
-
-export type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
 
 /** How a typed lock is taken and released: `lock()` / `unlock()`, or `await lockAsync()` (`awaited`). */
 export interface LockMethods {

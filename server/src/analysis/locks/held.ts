@@ -5,11 +5,14 @@
  * callback holding a lock) start with the lock held.
  */
 import { ts } from '../ts';
-import { Cfg, CfgNode, buildCfg, mayForward, mustForward } from '../cfg';
-import { calleeName, enclosingFunction, forEachInFunction, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter } from '../syntax';
+import { Cfg, CfgNode } from '../cfg/graph';
+import { buildCfg } from '../cfg/build';
+import { mayForward, mustForward } from '../cfg/dataflow';
+import { predecessors, walk } from '../cfg/paths';
+import { calleeName, enclosingFunction, forEachInFunction, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter, type FunctionLike } from '../syntax';
 import { RUN_EXCLUSIVE, WITH_LOCK, WITH_READ_LOCK } from '../lock-vocabulary';
 import { lockTouchingFunctions } from '../lock-relevance';
-import { applyMust, type FunctionLike, type FunctionLocks, type LockEvent, type LockFlavor, type LockKey, READ_SUFFIX, UNKNOWN_LOCK } from './events';
+import { applyMust, type FunctionLocks, type LockEvent, type LockFlavor, type LockKey, READ_SUFFIX, UNKNOWN_LOCK } from './events';
 import type { CallEvents } from './call-events';
 import { type LockKeys, memberLockKey } from './keys';
 import type { RawLocks } from './raw-locks';
@@ -150,19 +153,12 @@ export class HeldLocks {
     const here = last(n, pos);
     if (here) return [here];
     const found: LockEvent[] = [];
-    const seen = new Set<CfgNode>([n]);
-    const stack = [...n.pred];
-    while (stack.length > 0 && found.length < 3) {
-      const p = stack.pop()!;
-      if (seen.has(p)) continue;
-      seen.add(p);
-      const e = last(p, Infinity);
-      if (e) {
-        if (!found.some(f => f.node === e.node && f.kind === e.kind)) found.push(e);
-        continue;
-      }
-      stack.push(...p.pred);
-    }
+    walk(n.pred, predecessors, p => {
+      const e = p === n ? undefined : last(p, Infinity);
+      if (p === n || !e) return p === n ? 'stop' : 'past';
+      if (!found.some(f => f.node === e.node && f.kind === e.kind)) found.push(e);
+      return found.length < 3 ? 'stop' : 'end';
+    });
     return found.sort((a, b) => a.node.pos - b.node.pos);
   }
 
@@ -170,16 +166,12 @@ export class HeldLocks {
   private reachesEntry(fl: FunctionLocks, n: CfgNode, pos: number, key: LockKey): boolean {
     const has = (node: CfgNode, before: number): boolean => (fl.events.get(node) ?? []).some(e => e.key === key && e.node.end <= before);
     if (has(n, pos)) return false;
-    const seen = new Set<CfgNode>([n]);
-    const stack = [...n.pred];
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      if (p === fl.cfg.entry) return true;
-      if (seen.has(p) || has(p, Infinity)) continue;
-      seen.add(p);
-      stack.push(...p.pred);
-    }
-    return n === fl.cfg.entry;
+    let reached = n === fl.cfg.entry;
+    walk(n.pred, predecessors, p => {
+      if (p === fl.cfg.entry) reached = true;
+      return reached ? 'end' : p === n || has(p, Infinity) ? 'stop' : 'past';
+    });
+    return reached;
   }
 
   /** A function tagged `@requires L` and a callback of `withLock(m, fn)` / `m.withLock(fn)` start with the lock held. */

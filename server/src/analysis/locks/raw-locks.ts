@@ -4,9 +4,9 @@
  * that way. The same operations on a mailbox, slot or counter release nothing.
  */
 import { ts } from '../ts';
-import { atomicsCallName, outerParent, skipOuter } from '../syntax';
+import { atomicsCallName, outerParent, skipOuter, type FunctionLike } from '../syntax';
 import { rawTakeCandidates } from '../lock-relevance';
-import type { FunctionLike, LockEvent, LockKey } from './events';
+import type { LockEvent, LockKey } from './events';
 import { hasParameter, keyRoot, type LockKeys } from './keys';
 
 const rawCellsOf = new WeakMap<ts.Program, ReadonlySet<string>>();

@@ -4,9 +4,9 @@
  * locking and lock order through calls).
  */
 import { ts } from '../ts';
-import { calleeName, forEachInFunction, functionName, isFunctionBoundary, jsDocTagArguments, skipOuter } from '../syntax';
+import { calleeName, forEachInFunction, functionName, isFunctionBoundary, jsDocTagArguments, skipOuter, type FunctionLike } from '../syntax';
 import { LOCKISH_FUNCTION } from '../lock-vocabulary';
-import { type FunctionLike, type FunctionLocks, type InnerAcquisition, type LockEvent, type LockKey, type Summary, type SummaryEvent, UNKNOWN_LOCK } from './events';
+import { type FunctionLocks, type InnerAcquisition, type LockEvent, type LockKey, type Summary, type SummaryEvent, UNKNOWN_LOCK } from './events';
 import { keyRoot, type LockKeys } from './keys';
 import { isLockClassMember } from './recognition';
 

@@ -1,6 +1,6 @@
 /** What the lock rules share: the events they judge, how a lock is named to the reader, where it was taken, region shapes. */
 import { ts } from '../../analysis/ts';
-import type { CfgNode } from '../../analysis/cfg';
+import type { CfgNode } from '../../analysis/cfg/graph';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { Related, Span } from '../../analysis/finding';
 import { FunctionLocks, LockEvent, LockKey, READ_SUFFIX, UNKNOWN_LOCK } from '../../analysis/locks/events';

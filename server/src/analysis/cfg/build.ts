@@ -1,6 +1,5 @@
 /**
- * A control-flow graph per function, at statement granularity: each simple statement, each
- * condition (of `if`, loops, `switch` cases) and each `for` initializer/incrementor is a node.
+ * How a function's control-flow graph (graph.ts) is built.
  *
  * - Every loop gets a synthetic `loop-exit` node that all its exits pass through, so facts that begin
  *   when a loop ends (a spin lock is taken once its `compareExchange` loop exits) have a place to live.
@@ -14,37 +13,11 @@
  *   the function's end, leaving from a stand-in node that has the facts from before it (what it would
  *   have done, it did not). Outside a `try`, only `throw` statements throw.
  * - Expressions inside a node are not split: whether a part of one runs only on some paths through it
- *   (the right of `&&`, `||`, `??`, a branch of `?:`, what follows `?.`) is `isConditional`'s answer.
+ *   (the right of `&&`, `||`, `??`, a branch of `?:`, what follows `?.`) is `isConditional`'s answer (conditions.ts).
  */
-import { ts } from './ts';
-import { isFunctionBoundary } from './syntax';
-
-export type CfgNodeKind = 'entry' | 'exit' | 'statement' | 'condition' | 'loop-exit' | 'assume';
-
-export interface CfgNode {
-  readonly id: number;
-  readonly kind: CfgNodeKind;
-  /** The statement or expression; for `loop-exit`, the loop statement; none for `assume`. */
-  readonly ast: ts.Node | undefined;
-  /** For `assume`: the condition and the value it had on this branch. */
-  readonly assume?: { expr: ts.Expression; value: boolean };
-  /** For the stand-in a node inside a `try` throws from: that node. */
-  readonly throwOf?: CfgNode;
-  readonly succ: CfgNode[];
-  readonly pred: CfgNode[];
-}
-
-export interface Cfg {
-  readonly entry: CfgNode;
-  readonly exit: CfgNode;
-  readonly nodes: readonly CfgNode[];
-  /** The node that evaluates `node` (its nearest registered ancestor in this function). */
-  nodeOf(node: ts.Node): CfgNode | undefined;
-  /** Every node that evaluates `node`: more than one inside a `finally` block left in several ways. */
-  nodesOf(node: ts.Node): readonly CfgNode[];
-}
-
-type FunctionLike = ts.FunctionLikeDeclaration | ts.ClassStaticBlockDeclaration | ts.SourceFile;
+import { ts } from '../ts';
+import { type FunctionLike, isFunctionBoundary } from '../syntax';
+import type { Cfg, CfgNode, CfgNodeKind } from './graph';
 
 interface JumpTarget {
   labels: string[];
@@ -345,114 +318,4 @@ export function buildCfg(fn: FunctionLike): Cfg {
 
 function isTrueLiteral(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.TrueKeyword;
-}
-
-/**
- * Whether `node`, inside `root`, is evaluated only on some of the paths through `root`: it sits on
- * the right of `&&`, `||`, `??` (or their assignment forms), in a branch of `?:`, or after a `?.`.
- */
-export function isConditional(node: ts.Node, root: ts.Node): boolean {
-  for (let n = node; n !== root && n.parent; n = n.parent) {
-    const p = n.parent;
-    if (ts.isBinaryExpression(p) && p.right === n && SHORT_CIRCUIT.has(p.operatorToken.kind)) return true;
-    if (ts.isConditionalExpression(p) && p.condition !== n) return true;
-    if (ts.isOptionalChain(n)) return true;
-  }
-  return false;
-}
-
-const SHORT_CIRCUIT = new Set([
-  ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken,
-  ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken,
-]);
-
-/**
- * What a condition's value says of its parts: `a && b` true means both are true, `a || b` false
- * means both are false, `!a` flips. The atoms whose value is then known, with that value.
- */
-export function impliedAtoms(expr: ts.Expression, value: boolean): { atom: ts.Expression; value: boolean }[] {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return impliedAtoms(e.operand, !value);
-  if (ts.isBinaryExpression(e)) {
-    const k = e.operatorToken.kind;
-    if ((k === ts.SyntaxKind.AmpersandAmpersandToken && value) || (k === ts.SyntaxKind.BarBarToken && !value)) {
-      return [...impliedAtoms(e.left, value), ...impliedAtoms(e.right, value)];
-    }
-    if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return [];
-  }
-  return [{ atom: e, value }];
-}
-
-/**
- * Whether every path from just after `from` to the function's normal end passes a node for which
- * `passes` holds. Paths that end in a `throw` are exempt: no data is handed over on them.
- */
-export function everyPathPasses(cfg: Cfg, from: CfgNode, passes: (n: CfgNode) => boolean): boolean {
-  const seen = new Set<CfgNode>();
-  const stack = [...from.succ];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (passes(n)) continue;
-    if (n === cfg.exit) return false;
-    if (n.ast && ts.isThrowStatement(n.ast)) continue;
-    stack.push(...n.succ);
-  }
-  return true;
-}
-
-/**
- * A forward "must" dataflow over the graph: a fact holds at a node when it holds on every path
- * into it. `transfer` maps the facts before a node to those after it. Returns the facts before each node.
- */
-export function mustForward<T>(cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>): Map<CfgNode, ReadonlySet<T>> {
-  return forward(cfg, initial, transfer, (into, from) => {
-    for (const x of into) if (!from.has(x)) into.delete(x);
-  });
-}
-
-/** A forward "may" dataflow: a fact holds at a node when it holds on some path into it. */
-export function mayForward<T>(cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>): Map<CfgNode, ReadonlySet<T>> {
-  return forward(cfg, initial, transfer, (into, from) => {
-    for (const x of from) into.add(x);
-  });
-}
-
-function forward<T>(
-  cfg: Cfg, initial: ReadonlySet<T>, transfer: (n: CfgNode, before: ReadonlySet<T>) => ReadonlySet<T>,
-  join: (into: Set<T>, from: ReadonlySet<T>) => void,
-): Map<CfgNode, ReadonlySet<T>> {
-  const before = new Map<CfgNode, ReadonlySet<T>>();
-  const after = new Map<CfgNode, ReadonlySet<T>>();
-  before.set(cfg.entry, initial);
-  after.set(cfg.entry, transfer(cfg.entry, initial));
-  const work: CfgNode[] = [...cfg.entry.succ];
-  let budget = cfg.nodes.length * 50;
-  while (work.length > 0 && budget-- > 0) {
-    const n = work.shift()!;
-    let inSet: Set<T> | undefined;
-    for (const p of n.pred) {
-      const pa = after.get(p);
-      if (!pa) continue; // not reached yet: no path has brought facts here
-      if (!inSet) inSet = new Set(pa);
-      else join(inSet, pa);
-    }
-    const inFacts: ReadonlySet<T> = inSet ?? new Set<T>();
-    const prev = before.get(n);
-    if (prev && sameSet(prev, inFacts) && after.has(n)) continue;
-    before.set(n, inFacts);
-    const out = transfer(n, inFacts);
-    const prevOut = after.get(n);
-    after.set(n, out);
-    if (!prevOut || !sameSet(prevOut, out)) for (const s of n.succ) work.push(s);
-  }
-  return before;
-}
-
-function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
 }

@@ -8,14 +8,13 @@ import {
   ExtensionContext, Position, Range, StatusBarAlignment, StatusBarItem, ThemeColor, Uri, commands, window,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { THREAD_MAP_CHANGED_NOTIFICATION, ThreadMapPanel } from './thread-map/panel';
+import { ThreadMapPanel } from './thread-map/panel';
+import { OPEN_LOCATION_COMMAND, STATUS_NOTIFICATION, THREAD_MAP_CHANGED_NOTIFICATION, type Status } from '../../server/src/protocol/methods';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 /** Must match the server's names (server/src/server.ts, server/src/lsp/session.ts). */
 const APPLY_FIX_ALL = 'fearless.server.applyFixAll';
-const STATUS_NOTIFICATION = 'fearless/status';
 
-type Status = { state: 'idle'; warning?: string } | { state: 'busy'; text: string } | { state: 'error'; text: string };
 
 let client: LanguageClient | undefined;
 
@@ -63,7 +62,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
     commands.registerCommand('fearless.showOutput', () => newClient.outputChannel.show(true)),
     commands.registerCommand('fearless.showThreadMap', () => ThreadMapPanel.show(newClient)),
-    commands.registerCommand('fearless.openLocation', async (uri: string, range: { start: Position; end: Position }) => {
+    commands.registerCommand(OPEN_LOCATION_COMMAND, async (uri: string, range: { start: Position; end: Position }) => {
       await window.showTextDocument(Uri.parse(uri), {
         selection: new Range(range.start.line, range.start.character, range.end.line, range.end.character),
       });

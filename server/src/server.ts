@@ -10,7 +10,7 @@ import {
   ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments, WorkDoneProgressReporter, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { explainAt, spawnsOf } from './analysis/explain';
+import { explainAt, spawnsOf } from './views/explain';
 import { isSourceFile } from './analysis/files';
 import { LineIndex, withoutBom } from './analysis/positions';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
@@ -20,7 +20,8 @@ import { snippetCompletions } from './lsp/completions';
 import { hoverMarkdown } from './lsp/hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
 import { Session, newWorkspace, pathOf } from './lsp/session';
-import { THREAD_MAP_REQUEST, ThreadMapParams, ThreadMaps } from './lsp/thread-map-request';
+import { THREAD_MAP_REQUEST, ThreadMaps } from './lsp/thread-map-request';
+import type { ThreadMapParams } from './protocol/methods';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
 import { errorText } from './analysis/error-text';
 

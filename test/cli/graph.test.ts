@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ThreadMap } from '../../server/src/analysis/thread-map';
+import type { ThreadMap } from '../../server/src/views/thread-map';
 import { formatGraphDot } from '../../server/src/cli/format-graph-dot';
 import { formatGraphMermaid } from '../../server/src/cli/format-graph-mermaid';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ThreadMap } from '../../server/src/analysis/thread-map';
+import type { ThreadMap } from '../../server/src/views/thread-map';
 import { TestClient } from './support/lsp-client';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures-graph');

@@ -1,6 +1,6 @@
 /** The thread map's SVG, as the VS Code webview shows it: what is drawn, where, and that it is safe text. */
 import assert from 'node:assert/strict';
-import type { ThreadMap } from '../../server/src/analysis/thread-map';
+import type { ThreadMap } from '../../server/src/views/thread-map';
 import { renderThreadMap } from '../../client/src/thread-map/render';
 
 const MAP: ThreadMap = {

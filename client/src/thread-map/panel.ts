@@ -7,14 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { CancellationTokenSource, Disposable, Range, Uri, ViewColumn, WebviewPanel, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ThreadMap } from '../../../server/src/analysis/thread-map';
-import { labelledGraph } from '../../../server/src/cli/graph-labels';
+import type { ThreadMap } from '../../../server/src/views/thread-map';
+import { labelledGraph } from '../../../server/src/views/graph-labels';
+import { THREAD_MAP_REQUEST, type ThreadMapResult } from '../../../server/src/protocol/methods';
 import { THREAD_MAP_CSS, renderThreadMap } from './render';
 
 export const THREAD_MAP_VIEW_TYPE = 'fearless.threadMap';
 /** Must match the server's names (server/src/lsp/thread-map-request.ts). */
-const THREAD_MAP_REQUEST = 'fearless/threadMap';
-export const THREAD_MAP_CHANGED_NOTIFICATION = 'fearless/threadMapChanged';
 
 type FromPage = { type: 'ready' } | { type: 'open'; key: string };
 type ToPage = { type: 'render'; svg: string } | { type: 'error'; text: string };
@@ -77,7 +76,7 @@ export class ThreadMapPanel {
     const pending = this.pending = new CancellationTokenSource();
     let next: ToPage;
     try {
-      const map = await this.client.sendRequest<ThreadMap | null>(THREAD_MAP_REQUEST, {}, pending.token);
+      const map = await this.client.sendRequest<ThreadMapResult>(THREAD_MAP_REQUEST, {}, pending.token);
       if (pending.token.isCancellationRequested) return;
       if (map) this.map = map;
       next = map

@@ -8,10 +8,10 @@
  * sits between the modules that share it, with a line to each of them labelled with how it touches
  * the buffer. A plain write is a red dashed line.
  */
-import type { ThreadMap } from '../../../server/src/analysis/thread-map';
+import type { ThreadMap } from '../../../server/src/views/thread-map';
 import {
   GraphEdge, GraphNode, LabelledGraph, PALETTE, PLAIN_WRITE_COLOR, TEXT_COLOR, labelledGraph,
-} from '../../../server/src/cli/graph-labels';
+} from '../../../server/src/views/graph-labels';
 
 const FONT = { size: 12, char: 7.2, line: 16 };
 const EDGE_FONT = { size: 11, char: 6.6, line: 14 };

@@ -18,7 +18,7 @@ import { ThreadGraph } from './thread-graph';
 import { LockOrderGraph, lockOrderEdges } from './lock-order';
 import { type CacheData, runKey } from './result-cache';
 import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
-import { ThreadMap, buildThreadMap } from './thread-map';
+import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import type { ts } from './ts';
 import { Workspace } from './workspace';
 

@@ -1,5 +1,5 @@
-import type { Touch } from '../analysis/explain';
-import type { MapBuffer, MapModule, MapSpawn, ThreadMap } from '../analysis/thread-map';
+import type { Touch } from '../views/explain';
+import type { MapBuffer, MapModule, MapSpawn, ThreadMap } from '../views/thread-map';
 
 /**
  * The `fearless graph --format json` contract: the thread map with every path relative to the

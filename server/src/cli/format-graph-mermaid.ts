@@ -1,5 +1,5 @@
-import type { ThreadMap } from '../analysis/thread-map';
-import { PALETTE, PLAIN_WRITE_COLOR, TEXT_COLOR, labelledGraph, type GraphEdge, type GraphNode } from './graph-labels';
+import type { ThreadMap } from '../views/thread-map';
+import { PALETTE, PLAIN_WRITE_COLOR, TEXT_COLOR, labelledGraph, type GraphEdge, type GraphNode } from '../views/graph-labels';
 
 /**
  * `fearless graph --format mermaid`: a `flowchart LR` that GitHub renders in a ```mermaid block.

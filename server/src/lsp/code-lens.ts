@@ -6,13 +6,13 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Command, Range } from 'vscode-languageserver/node';
-import type { SpawnFacts } from '../analysis/explain';
+import type { SpawnFacts } from '../views/explain';
+import { OPEN_LOCATION_COMMAND } from '../protocol/methods';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
 import { joinText, spawnedBy } from './hover';
 import { placeLabel } from './labels';
 
-export const OPEN_LOCATION_COMMAND = 'fearless.openLocation';
 
 export function spawnLenses(spawns: readonly SpawnFacts[], at: Locator): CodeLens[] {
   return spawns.flatMap(s => {

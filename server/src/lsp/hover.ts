@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver/node';
 import type {
   Explanation, LockFacts, MemoryUse, MessageHandlerFacts, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts,
-} from '../analysis/explain';
+} from '../views/explain';
 import type { Span } from '../analysis/finding';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';

@@ -23,6 +23,7 @@ import { Locator, toDiagnostic } from './convert';
 import { Folder, Folders } from './folders';
 import type { Settings } from './settings';
 import { errorText } from '../analysis/error-text';
+import { STATUS_NOTIFICATION, type Status } from '../protocol/methods';
 
 export interface Analysed {
   version: number;
@@ -30,9 +31,6 @@ export interface Analysed {
 }
 
 /** `warning` on idle: some uses of thread APIs have no types, so some rules could not check them. */
-export type Status = { state: 'idle'; warning?: string } | { state: 'busy'; text: string } | { state: 'error'; text: string };
-
-export const STATUS_NOTIFICATION = 'fearless/status';
 
 /**
  * Programs (each with its type checker) the server holds at once: the ones of the files being edited

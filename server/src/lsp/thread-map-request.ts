@@ -8,17 +8,11 @@ import path from 'node:path';
 import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import type { FileFacts } from '../analysis/file-facts';
 import { collectFiles, fileExists } from '../analysis/files';
-import { ThreadMap, buildThreadMap } from '../analysis/thread-map';
+import { ThreadMap, buildThreadMap } from '../views/thread-map';
+import { THREAD_MAP_CHANGED_NOTIFICATION, THREAD_MAP_REQUEST as THREAD_MAP_METHOD, type ThreadMapParams, type ThreadMapResult } from '../protocol/methods';
 import type { Session } from './session';
 
-export interface ThreadMapParams {
-  /** One workspace folder; every folder when absent. */
-  folderUri?: string;
-}
-
-/** `null` answers a request the server failed on (the log says why). */
-export const THREAD_MAP_REQUEST = new RequestType<ThreadMapParams | null | undefined, ThreadMap | null, void>('fearless/threadMap');
-export const THREAD_MAP_CHANGED_NOTIFICATION = 'fearless/threadMapChanged';
+export const THREAD_MAP_REQUEST = new RequestType<ThreadMapParams | null | undefined, ThreadMapResult, void>(THREAD_MAP_METHOD);
 
 /** Long enough to gather a burst of keystrokes, short enough for the picture to follow the code. */
 const CHANGED_DEBOUNCE_MS = 300;

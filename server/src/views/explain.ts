@@ -3,16 +3,16 @@
  * buffer is touched and by which thread, what a spawn site starts and whether it is joined, who
  * spawns a worker module and what it sends. Structured data only: wording belongs to the adapter.
  */
-import { ts } from './ts';
-import type { Span } from './finding';
-import type { FileFacts } from './file-facts';
-import type { JoinStatus } from './joins';
-import { OriginKind, originKind, sharesRoot } from './provenance';
-import { SpawnSite, spawnSites } from './spawns';
-import type { ModuleFiles } from './module-files';
-import { outerParent, skipOuter } from './syntax';
-import type { SpawnRef } from './thread-graph';
-import type { Thread } from './threads';
+import { ts } from '../analysis/ts';
+import type { Span } from '../analysis/finding';
+import type { FileFacts } from '../analysis/file-facts';
+import type { JoinStatus } from '../analysis/joins';
+import { OriginKind, originKind, sharesRoot } from '../analysis/provenance';
+import { SpawnSite, spawnSites } from '../analysis/spawns';
+import type { ModuleFiles } from '../analysis/module-files';
+import { outerParent, skipOuter } from '../analysis/syntax';
+import type { SpawnRef } from '../analysis/thread-graph';
+import type { Thread } from '../analysis/threads';
 
 export type Touch = 'atomic' | 'locked' | 'plain read' | 'plain write';
 

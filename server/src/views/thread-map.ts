@@ -5,13 +5,13 @@
  * relative to a root), so every format (JSON, Mermaid, DOT, a picture) is drawn from the same facts.
  */
 import path from 'node:path';
-import type { FileFacts } from './file-facts';
-import type { ModuleFiles } from './module-files';
+import type { FileFacts } from '../analysis/file-facts';
+import type { ModuleFiles } from '../analysis/module-files';
 import { spawnsOf } from './explain';
-import { isAllocationRoot } from './provenance';
+import { isAllocationRoot } from '../analysis/provenance';
 import type { Touch } from './explain';
-import type { Thread } from './threads';
-import { ts } from './ts';
+import type { Thread } from '../analysis/threads';
+import { ts } from '../analysis/ts';
 
 export interface ThreadMap {
   version: 1;

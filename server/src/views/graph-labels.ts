@@ -4,7 +4,7 @@
  * of text, none holding a line break; each format only escapes them and joins them its own way.
  * Pure (no Node API): the VS Code client bundles it too.
  */
-import type { MapSpawn, ThreadMap } from '../analysis/thread-map';
+import type { MapSpawn, ThreadMap } from './thread-map';
 import type { Thread } from '../analysis/threads';
 
 export type NodeStyle = Thread | 'buffer';

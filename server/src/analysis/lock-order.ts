@@ -13,6 +13,7 @@ import type { CfgNode } from './cfg/graph';
 import { FunctionLocks, LockKey, UNKNOWN_LOCK } from './locks/events';
 import { LockModel, lockModelOf } from './locks/model';
 import { errorText } from './error-text';
+import { FileIndex } from './file-index';
 import { mayOrderLocks } from './lock-relevance';
 
 export interface LockSite {
@@ -42,25 +43,13 @@ export interface Inversion {
 }
 
 export class LockOrderGraph {
-  private readonly edgesOf = new Map<string, LockOrderEdge[]>();
-  private readonly byFrom = new Map<string, LockOrderEdge[]>();
+  /** Each file's edges, and every edge by the lock it leaves. */
+  private readonly edges = new FileIndex<LockOrderEdge>(e => e.from);
 
   /** Records a file's edges (replacing what it had); returns the other files whose inversions changed. */
   update(file: string, edges: LockOrderEdge[]): Set<string> {
     const before = this.signatures(this.affected(file, edges));
-    const old = this.edgesOf.get(file) ?? [];
-    for (const e of old) {
-      const list = (this.byFrom.get(e.from) ?? []).filter(x => x !== e);
-      if (list.length > 0) this.byFrom.set(e.from, list);
-      else this.byFrom.delete(e.from);
-    }
-    for (const e of edges) {
-      const list = this.byFrom.get(e.from) ?? [];
-      list.push(e);
-      this.byFrom.set(e.from, list);
-    }
-    if (edges.length > 0) this.edgesOf.set(file, edges);
-    else this.edgesOf.delete(file);
+    this.edges.replace(file, edges);
     const after = this.signatures(new Set([...before.keys(), ...this.affected(file, edges)]));
     const changed = new Set<string>();
     for (const f of new Set([...before.keys(), ...after.keys()])) {
@@ -76,7 +65,7 @@ export class LockOrderGraph {
   /** The edges of `file` that close a cycle, each with a path back through the graph. */
   inversionsIn(file: string): Inversion[] {
     const out: Inversion[] = [];
-    for (const edge of this.edgesOf.get(file) ?? []) {
+    for (const edge of this.edges.ofFile(file)) {
       const others = this.pathBack(edge);
       if (others) out.push({ edge, others });
     }
@@ -93,7 +82,7 @@ export class LockOrderGraph {
     const seen = new Set([edge.to]);
     while (queue.length > 0) {
       const lock = queue.shift()!;
-      for (const next of this.byFrom.get(lock) ?? []) {
+      for (const next of this.edges.withKey(lock)) {
         if (next === edge || seen.has(next.to)) continue;
         previous.set(next.to, next);
         if (next.to === edge.from) {
@@ -114,10 +103,10 @@ export class LockOrderGraph {
 
   /** Files with an edge touching a lock class that `file`'s old or new edges touch. */
   private affected(file: string, edges: readonly LockOrderEdge[]): Set<string> {
-    const locks = new Set([...(this.edgesOf.get(file) ?? []), ...edges].flatMap(e => [e.from, e.to]));
+    const locks = new Set([...this.edges.ofFile(file), ...edges].flatMap(e => [e.from, e.to]));
     const files = new Set<string>();
     if (locks.size === 0) return files;
-    for (const [f, list] of this.edgesOf) if (list.some(e => locks.has(e.from) || locks.has(e.to))) files.add(f);
+    for (const [f, list] of this.edges.files()) if (list.some(e => locks.has(e.from) || locks.has(e.to))) files.add(f);
     return files;
   }
 

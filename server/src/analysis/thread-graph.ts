@@ -11,6 +11,7 @@ import { LineIndex } from './positions';
 import { spawnSites } from './spawns';
 import { namesItself } from './threads';
 import { DiskModuleFiles, type ModuleFiles } from './module-files';
+import { FileIndex } from './file-index';
 
 export interface SpawnRef {
   /** The spawning file. */
@@ -26,8 +27,8 @@ export interface SpawnRef {
 }
 
 export class ThreadGraph {
-  private readonly sitesOf = new Map<string, SpawnRef[]>();
-  private readonly spawnersOf = new Map<string, SpawnRef[]>();
+  /** Each file's spawn sites, and every site by the module it starts. */
+  private readonly sites = new FileIndex<SpawnRef>(r => r.target);
   /** Told of every file a question is about, while `watching`. */
   private asked?: (file: string) => void;
 
@@ -78,7 +79,7 @@ export class ThreadGraph {
   /** The spawn sites, in any file, that start `file`. */
   spawners(file: string): readonly SpawnRef[] {
     this.asked?.(file);
-    return this.spawnersOf.get(file) ?? [];
+    return this.sites.withKey(file);
   }
 
   /**
@@ -90,7 +91,7 @@ export class ThreadGraph {
     this.asked?.(file);
     const stem = withoutExtension(file);
     const out = new Set<string>();
-    for (const [target, refs] of this.spawnersOf) {
+    for (const [target, refs] of this.sites.keys()) {
       if (withoutExtension(target) === stem) for (const r of refs) out.add(r.file);
     }
     return out;
@@ -99,17 +100,17 @@ export class ThreadGraph {
   /** The spawn sites of `file` whose module is known. */
   sitesIn(file: string): readonly SpawnRef[] {
     this.asked?.(file);
-    return this.sitesOf.get(file) ?? [];
+    return this.sites.ofFile(file);
   }
 
   /** The modules `file` spawns, other than itself. */
   targets(file: string): string[] {
     this.asked?.(file);
-    return [...new Set((this.sitesOf.get(file) ?? []).map(r => r.target))].filter(t => t !== file);
+    return [...new Set(this.sites.ofFile(file).map(r => r.target))].filter(t => t !== file);
   }
 
   private replace(file: string, refs: SpawnRef[]): Set<string> {
-    const before = this.sitesOf.get(file) ?? [];
+    const before = this.sites.replace(file, refs);
     const changed = new Set<string>();
     const key = (r: SpawnRef): string => `${r.target}\0${r.line}`;
     const beforeKeys = new Set(before.map(key));
@@ -117,18 +118,6 @@ export class ThreadGraph {
     for (const r of before) if (!afterKeys.has(key(r))) changed.add(r.target);
     for (const r of refs) if (!beforeKeys.has(key(r))) changed.add(r.target);
     changed.delete(file); // a file that spawns itself is being judged again already
-    for (const r of before) {
-      const list = (this.spawnersOf.get(r.target) ?? []).filter(x => x.file !== file);
-      if (list.length > 0) this.spawnersOf.set(r.target, list);
-      else this.spawnersOf.delete(r.target);
-    }
-    for (const r of refs) {
-      const list = this.spawnersOf.get(r.target) ?? [];
-      list.push(r);
-      this.spawnersOf.set(r.target, list);
-    }
-    if (refs.length > 0) this.sitesOf.set(file, refs);
-    else this.sitesOf.delete(file);
     return changed;
   }
 }

@@ -54,7 +54,7 @@ function filesOf(dir: string): string[] {
 
 function expectedIn(caseDir: string): Expected[] {
   return filesOf(caseDir).flatMap(file => [...expectations(fs.readFileSync(path.join(caseDir, file), 'utf8'))]
-    .flatMap(([line, rules]) => [...new Set(rules)].map(rule => ({ file, line: line + 1, rule }))));
+    .flatMap(([line, expected]) => [...new Set(expected.map(e => e.rule))].map(rule => ({ file, line: line + 1, rule }))));
 }
 
 /** The corpus copied where @types/node resolves, as in a project that installed its dependencies. */

@@ -136,17 +136,23 @@ function fixtureSuite(title: string, root: () => string): void {
 
         it(`has at least ${MIN_CASES} flagged and ${MIN_CASES} safe cases`, () => {
           let flagged = 0;
+          let worded = 0;
           let safe = 0;
           for (const f of inputs) {
             const rel = path.relative(dir, f);
             if (/(^|\/)invalid/.test(rel)) {
-              for (const ids of expectations(fs.readFileSync(f, 'utf8')).values()) flagged += ids.filter(id => id === rule).length;
+              for (const expected of expectations(fs.readFileSync(f, 'utf8')).values()) {
+                const own = expected.filter(e => e.rule === rule);
+                flagged += own.length;
+                worded += own.filter(e => e.fragment !== undefined).length;
+              }
             } else if (/(^|\/)valid/.test(rel)) {
               const sf = analyse(f).file;
               safe += sf.statements.filter(s => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)).length;
             }
           }
           assert.ok(flagged >= MIN_CASES, `${flagged} flagged cases in invalid* files`);
+          assert.ok(worded >= 1, 'no flagged case says what its message must hold (`//~ rule-id: fragment`)');
           assert.ok(safe >= MIN_CASES, `${safe} safe cases (top-level functions/classes) in valid* files`);
         });
 

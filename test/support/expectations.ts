@@ -1,21 +1,36 @@
 /**
  * The `//~` fixture convention: `//~ rule-a rule-b` expects those findings on its own line,
- * `//~^ rule` on the line above (one `^` per line up). Checked both ways: every expected finding
- * is found, and no line has a finding it does not expect.
+ * `//~^ rule` on the line above (one `^` per line up). A rule id may carry a fragment of the message
+ * expected, to the end of the line or to a `;`: `//~ double-lock: already held`,
+ * `//~ rule-a: one fragment; rule-b: another`. Checked both ways: every expected finding is found
+ * (with a message holding its fragment), and no line has a finding it does not expect.
  */
 import { LineIndex } from '../../server/src/analysis/positions';
 import type { Finding } from '../../server/src/analysis/finding';
 
-const ANNOTATION = /\/\/~(\^*)[ \t]+([\w-]+(?:[ \t]+[\w-]+)*)/g;
+const ANNOTATION = /\/\/~(\^*)[ \t]+(.*)$/gm;
+/** One group of an annotation: rule ids, the last one with the fragment of its message after a colon. */
+const GROUP = /^([\w-]+(?:[ \t]+[\w-]+)*)(?:[ \t]*:[ \t]*(.*?))?[ \t]*$/;
 
-/** Expected rule ids per 0-based line. */
-export function expectations(text: string): Map<number, string[]> {
+export interface Expected {
+  rule: string;
+  /** Text the finding's message must hold. */
+  fragment?: string;
+}
+
+/** Expected findings per 0-based line. */
+export function expectations(text: string): Map<number, Expected[]> {
   const index = new LineIndex(text);
-  const out = new Map<number, string[]>();
+  const out = new Map<number, Expected[]>();
   for (const m of text.matchAll(ANNOTATION)) {
     const line = index.positionAt(m.index!).line - m[1].length;
-    const ids = m[2].split(/\s+/);
-    out.set(line, [...(out.get(line) ?? []), ...ids]);
+    const expected = m[2].split(';').flatMap(group => {
+      const g = GROUP.exec(group.trim());
+      if (!g) throw new Error(`line ${line + 1}: unreadable //~ annotation: ${m[0]}`);
+      const ids = g[1].split(/\s+/);
+      return ids.map((rule, i): Expected => (i === ids.length - 1 && g[2] ? { rule, fragment: g[2] } : { rule }));
+    });
+    out.set(line, [...(out.get(line) ?? []), ...expected]);
   }
   return out;
 }
@@ -37,11 +52,25 @@ export function compareFindings(file: string, text: string, findings: readonly F
   const problems: string[] = [];
   const lines = new Set([...actual.keys(), ...expected.keys()]);
   for (const line of [...lines].sort((a, b) => a - b)) {
-    const want = [...(expected.get(line) ?? [])].sort();
-    const got = (actual.get(line) ?? []).map(f => f.rule).sort();
-    if (want.join(' ') === got.join(' ')) continue;
-    const detail = (actual.get(line) ?? []).map(f => `\n      ${f.rule}: ${f.message}`).join('');
-    problems.push(`${file}:${line + 1}: expected [${want.join(', ')}], found [${got.join(', ')}]${detail}`);
+    const want = expected.get(line) ?? [];
+    const got = actual.get(line) ?? [];
+    if (matches(want, got)) continue;
+    const detail = got.map(f => `\n      ${f.rule}: ${f.message}`).join('');
+    const wanted = want.map(e => (e.fragment ? `${e.rule}: "${e.fragment}"` : e.rule)).sort();
+    problems.push(`${file}:${line + 1}: expected [${wanted.join(', ')}], found [${got.map(f => f.rule).sort().join(', ')}]${detail}`);
   }
   return problems;
+}
+
+/** Whether each expectation takes a finding of its own (fragments first, being the pickier), none left over. */
+function matches(want: readonly Expected[], got: readonly Finding[]): boolean {
+  if (want.length !== got.length) return false;
+  const left = [...got];
+  const pickiest = [...want].sort((a, b) => (b.fragment?.length ?? 0) - (a.fragment?.length ?? 0));
+  for (const e of pickiest) {
+    const i = left.findIndex(f => f.rule === e.rule && (e.fragment === undefined || f.message.includes(e.fragment)));
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
 }

@@ -6,7 +6,7 @@ import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languag
 import type { Finding } from '../analysis/finding';
 import { applyFixes } from '../analysis/apply-edits';
 import { BUDGET_RULE } from '../analysis/budget';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/suppressions';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/ignore-edits';
 import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;

@@ -19,9 +19,9 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 execFileSync(process.execPath, [vsce, 'package',
   // everything the extension runs is bundled: there is no dependency tree to walk
   '--no-dependencies',
-  // no repository field yet; and the README's relative links (docs/rules/…) cannot be made
-  // absolute without one, so they stay relative (they work when the README sits beside docs/)
-  '--allow-missing-repository', '--no-rewrite-relative-links',
+  // The Marketplace shows the README alone: its relative links (docs/rules/…) become links into the
+  // repository at the homepage package.json declares, as the rule links in diagnostics are.
+  '--baseContentUrl', `${manifest.homepage}/blob/main/`, '--baseImagesUrl', `${manifest.homepage}/raw/main/`,
   '--out', out,
 ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 console.log(`${out}: ${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { SEVERITIES, type SeverityOption } from './analysis/finding.js';
+import { nearestNames } from './nearest-names.js';
 
 export type Environment = 'node' | 'web' | 'auto';
 
@@ -257,30 +258,9 @@ export function formatConfigProblem(problem: ConfigProblem, cwd: string): string
   return `${path.relative(cwd, problem.file) || problem.file}${where}: ${problem.message}`;
 }
 
-/**
- * The candidate nearest to a misspelt `name`, within 3 edits; never one that would rewrite every
- * letter of a short name ("x" is not a typo of "off").
- */
+/** The candidate nearest to a misspelt `name` (the first, if several are as near), for a hint. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.min(4, name.length);
-  for (const candidate of candidates) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return nearestNames(name, candidates)[0];
 }
 
 function properties(object: JsonNode): [key: JsonNode, value: JsonNode][] {

@@ -78,21 +78,27 @@ describe('language server over JSON-RPC', () => {
     assert.deepEqual(after[0].tags, [1], 'an unused ignore is shown as unnecessary code');
   });
 
-  it('offers source.fixAll.fearless with the safe fixes only, and runs it as a command', async () => {
-    await client.open('all.ts', BUGGY + STORE);
-    assert.equal((await client.diagnostics('all.ts', 1)).length, 2);
+  it('offers source.fixAll.fearless with the safe fixes only, as their own small edits, and runs it as a command', async () => {
+    // The typo's fix is safe (one id is nearest); the comment it sits in is kept.
+    const text = `${BUGGY}${STORE}// fearless-ignore-next-line busy-wiat\nexport const answer = 42;\n`;
+    await client.open('all.ts', text);
+    assert.equal((await client.diagnostics('all.ts', 1)).length, 3);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: client.uri('all.ts') }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll.fearless'] },
     });
     assert.deepEqual(actions.map(a => a.kind), ['source.fixAll.fearless']);
-    const [whole] = actions[0].edit!.changes![client.uri('all.ts')] as TextEdit[];
-    assert.match(whole.newText, /Atomics\.add\(counts, 0, 1\);/);
-    assert.match(whole.newText, /Atomics\.store\(a, 1, 5\);/);
+    const edits = actions[0].edit!.changes![client.uri('all.ts')] as TextEdit[];
+    // Not one replacement of the whole document: each edit is the fix's own range, on its own line.
+    assert.deepEqual(edits, [
+      { range: { start: { line: 1, character: 2 }, end: { line: 1, character: 13 } }, newText: 'Atomics.add(counts, 0, 1)' },
+      { range: { start: { line: 4, character: 2 }, end: { line: 4, character: 10 } }, newText: 'Atomics.store(a, 1, 5)' },
+      { range: { start: { line: 6, character: 29 }, end: { line: 6, character: 38 } }, newText: 'busy-wait' },
+    ]);
 
     await client.request('workspace/executeCommand', { command: 'fearless.server.applyFixAll', arguments: [client.uri('all.ts')] });
     const applied = await client.waitFor('workspace/applyEdit', () => client.appliedEdits[0]);
-    assert.deepEqual(applied.edit.changes![client.uri('all.ts')], [whole]);
+    assert.deepEqual(applied.edit.changes![client.uri('all.ts')], edits);
   });
 
   it('keeps serving after a file that does not parse', async () => {

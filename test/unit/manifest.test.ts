@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SEVERITIES } from '../../server/src/analysis/finding';
 import { RULE_METAS } from '../../server/src/rules/index';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -13,6 +14,15 @@ describe('manifest and rule registry', () => {
   it('the fearless.json schema names exactly the configurable rules', () => {
     const schema = JSON.parse(read('schemas/fearless.schema.json'));
     assert.deepEqual([...schema.properties.rules.propertyNames.enum].sort(), configurable);
+  });
+
+  it('the fearless.rules setting lists every configurable rule, with its severities and description', () => {
+    const setting = JSON.parse(read('package.json')).contributes.configuration.properties['fearless.rules'];
+    const expected = Object.fromEntries(RULE_METAS.filter(m => configurable.includes(m.id)).map(m => [m.id, {
+      type: 'string', enum: ['off', ...SEVERITIES], description: m.description,
+    }]));
+    assert.deepEqual(setting.properties, expected, 'package.json contributes.configuration "fearless.rules".properties');
+    assert.equal(setting.additionalProperties, false, 'a misspelt rule id is flagged in settings.json');
   });
 
   it('every rule has a doc page and a row in the README table', () => {

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Finding, SeverityOption, TextEdit } from '../../server/src/analysis/finding.js';
-import {
-  applySuppressions,
-  ignoreInFileEdit,
-  ignoreOnLineEdit,
-  parseSuppressions,
-} from '../../server/src/analysis/suppressions.js';
+import { applySuppressions, parseSuppressions } from '../../server/src/analysis/suppressions.js';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../../server/src/analysis/ignore-edits.js';
 
 const FILE = '/project/src/main.ts';
 const KNOWN = ['busy-wait', 'unsynchronized-shared-write', 'unjoined-worker', 'lock-not-released'];
@@ -17,12 +13,23 @@ function at(text: string, rule: string, marker: string): Finding {
   return { rule, severity: 'warning', span: { file: FILE, start, end: start + marker.length }, message: rule, related: [], fixes: [] };
 }
 
-function run(text: string, findings: Finding[], options: { enabled?: string[]; unusedIgnore?: SeverityOption } = {}) {
+interface RunOptions {
+  known?: string[];
+  enabled?: string[];
+  unusedIgnore?: SeverityOption;
+  unknownRule?: SeverityOption;
+}
+
+function run(text: string, findings: Finding[], options: RunOptions = {}) {
+  const severities: Record<string, SeverityOption> = {
+    'unused-ignore': options.unusedIgnore ?? 'hint',
+    'unknown-ignore-rule': options.unknownRule ?? 'warning',
+  };
   return applySuppressions(text, findings, parseSuppressions(text), {
     file: FILE,
-    knownRules: new Set(KNOWN),
-    enabledRules: new Set(options.enabled ?? KNOWN),
-    unusedIgnoreSeverity: options.unusedIgnore ?? 'hint',
+    knownRules: new Set(options.known ?? KNOWN),
+    enabledRules: new Set(options.enabled ?? options.known ?? KNOWN),
+    severityOf: (rule) => severities[rule],
   });
 }
 
@@ -155,11 +162,71 @@ describe('suppressions', () => {
       assert.equal(applyEdits(text, unused.fixes[0].edits), 'a();');
     });
 
-    it('reports unknown rule names, with a suggestion', () => {
+    it('reports unknown rule names as warnings, with a suggestion', () => {
       const text = '// fearless-ignore-next-line busy-wiat, frobnicate\nwhile (a) {}\n';
+      const reports = run(text, []);
       assert.deepEqual(
-        run(text, []).map((f) => f.message),
-        ["Unknown rule 'busy-wiat' in fearless-ignore-next-line; did you mean 'busy-wait'?", "Unknown rule 'frobnicate' in fearless-ignore-next-line"],
+        reports.map((f) => [f.rule, f.severity, f.message]),
+        [
+          ['unknown-ignore-rule', 'warning', "Unknown rule 'busy-wiat' in fearless-ignore-next-line; did you mean 'busy-wait'?"],
+          ['unknown-ignore-rule', 'warning', "Unknown rule 'frobnicate' in fearless-ignore-next-line"],
+        ],
+      );
+      assert.deepEqual(reports.map((f) => text.slice(f.span.start, f.span.end)), ['busy-wiat', 'frobnicate']);
+    });
+
+    it('corrects an unknown name to the one rule id it is nearest to, as a safe fix', () => {
+      const text = '  // fearless-ignore-next-line unsynchronized-shared-writes -- guarded by the caller\n  counts[0]++;\n';
+      const [unknown] = run(text, []);
+      assert.deepEqual(unknown.fixes.map((f) => [f.title, f.kind]), [["Change to 'unsynchronized-shared-write'", 'safe']]);
+      assert.equal(
+        applyEdits(text, unknown.fixes[0].edits),
+        '  // fearless-ignore-next-line unsynchronized-shared-write -- guarded by the caller\n  counts[0]++;\n',
+      );
+    });
+
+    it('offers each of several equally near ids as a suggestion only, and nothing when none is near', () => {
+      const text = '// fearless-ignore-next-line lock-not-releasedd\nwhile (a) {}\n';
+      const tied = run(text, [], { known: [...KNOWN, 'lock-not-released2'] });
+      assert.deepEqual(tied.map((f) => f.message), ["Unknown rule 'lock-not-releasedd' in fearless-ignore-next-line; did you mean 'lock-not-released' or 'lock-not-released2'?"]);
+      assert.deepEqual(tied[0].fixes.map((f) => [f.title, f.kind]), [["Change to 'lock-not-released'", 'suggestion'], ["Change to 'lock-not-released2'", 'suggestion']]);
+      assert.deepEqual(run('// fearless-ignore-next-line frobnicate\nwhile (a) {}\n', [])[0].fixes, []);
+    });
+
+    it('never removes a directive or a name that names an unknown rule', () => {
+      for (const text of [
+        '// fearless-ignore-next-line busy-wiat\nwhile (a) {}\n',
+        '// fearless-ignore-next-line frobnicate, unjoined-worker\nwhile (a) {}\n',
+        '/* fearless-ignore-file frobnicate busy-wait */\nwhile (a) {}\n',
+      ]) {
+        for (const finding of run(text, [])) {
+          for (const fix of finding.fixes) {
+            const fixed = applyEdits(text, fix.edits);
+            assert.match(fixed, /fearless-ignore-(next-line|file) \S/, `${fix.title} keeps the directive: ${JSON.stringify(fixed)}`);
+            if (finding.rule === 'unused-ignore') assert.ok(fixed.includes(text.match(/busy-wiat|frobnicate/)![0]), `${fix.title} keeps the unknown name`);
+          }
+        }
+      }
+      const [unused] = run('// fearless-ignore-next-line frobnicate, unjoined-worker\nwhile (a) {}\n', []).filter((f) => f.rule === 'unused-ignore');
+      assert.equal(unused.fixes[0].title, "Remove 'unjoined-worker' from the ignore comment");
+    });
+
+    it('reports unknown names whether or not unused-ignore is on, and not when unknown-ignore-rule is off', () => {
+      const text = '// fearless-ignore-next-line busy-wiat\nwhile (a) {}\n';
+      assert.deepEqual(rulesOf(run(text, [], { unusedIgnore: 'off' })), ['unknown-ignore-rule']);
+      assert.deepEqual(run(text, [], { unknownRule: 'off' }), []);
+      assert.equal(run(text, [], { unknownRule: 'error' })[0].severity, 'error');
+    });
+
+    it('lets only a file-level directive naming unknown-ignore-rule hide unknown names, and reports it when it hides nothing', () => {
+      const typo = '// fearless-ignore-next-line busy-wiat\nwhile (a) {}\n';
+      assert.deepEqual(run('/* fearless-ignore-file unknown-ignore-rule */\n' + typo, []), []);
+      assert.deepEqual(rulesOf(run('/* fearless-ignore-file */\n' + typo, [])), ['unknown-ignore-rule', 'unused-ignore']);
+      const [unused] = run('/* fearless-ignore-file unknown-ignore-rule */\nwhile (a) {}\n', []);
+      assert.equal(unused.message, "'unknown-ignore-rule' is ignored in this file but reported nothing");
+      assert.equal(
+        run('// fearless-ignore-next-line unknown-ignore-rule\n' + typo, []).find((f) => f.rule === 'unused-ignore')?.message,
+        "'unknown-ignore-rule' can only be ignored for a whole file, with fearless-ignore-file",
       );
     });
 

@@ -41,6 +41,7 @@ export interface AnalyzeOptions {
 }
 
 const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
+const DEFAULT_SEVERITY = new Map(RULE_METAS.map(m => [m.id, m.defaultSeverity]));
 
 export function analyzeFile(
   file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext, options: AnalyzeOptions = {},
@@ -106,9 +107,8 @@ export function analyzeFile(
   // Left out of `enabled`: an ignore comment for it is never reported unused, since whether a file
   // runs out of time depends on the machine.
   if (cutOff.length > 0) findings.push(...budget(`Fearless analysed this file only in part: ${cutOff.join('; ')}.`));
-  const unusedIgnore = config.rules['unused-ignore'] ?? 'hint';
   const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
-    file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, unusedIgnoreSeverity: unusedIgnore,
+    file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, severityOf: id => config.rules[id] ?? DEFAULT_SEVERITY.get(id)!,
   });
   const untyped = blindRules(file, program, rules.filter(r => enabled.has(r.meta.id)));
   return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts, ...(untyped.length > 0 && { untyped }) };

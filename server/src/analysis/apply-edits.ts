@@ -65,14 +65,32 @@ function conflicts(a: TextEdit, b: TextEdit): boolean {
 
 /**
  * The new text of every file changed by applying, for each finding, its first fix when that fix
- * is `safe`. A fix is applied whole or not at all, across all the files it touches: it is left out
- * when any of its edits is out of bounds, overlaps another of its own edits, or conflicts with a
- * fix already accepted (findings are taken in file and offset order, so the result is stable).
+ * is `safe` (see `safeFixEdits`).
  */
 export function applyFixes(
   findings: readonly Finding[],
   texts: ReadonlyMap<string, string>,
 ): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [file, edits] of safeFixEdits(findings, texts)) {
+    const before = texts.get(file) as string;
+    const after = applyEdits(before, edits).text;
+    if (after !== before) result.set(file, after);
+  }
+  return result;
+}
+
+/**
+ * The edits, per file in offset order, of applying for each finding its first fix when that fix is
+ * `safe`; none of them overlaps another, and an edit that would change nothing is left out. A fix
+ * is applied whole or not at all, across all the files it touches: it is left out when any of its
+ * edits is out of bounds, overlaps another of its own edits, or conflicts with a fix already accepted
+ * (findings are taken in file and offset order, so the result is stable).
+ */
+export function safeFixEdits(
+  findings: readonly Finding[],
+  texts: ReadonlyMap<string, string>,
+): Map<string, TextEdit[]> {
   const accepted = new Map<string, TextEdit[]>();
   /**
    * The same edits per file, sorted by start: no two of different fixes conflict, so starts and ends
@@ -107,11 +125,11 @@ export function applyFixes(
       sorted.set(edit.file, order);
     }
   }
-  const result = new Map<string, string>();
+  const result = new Map<string, TextEdit[]>();
   for (const [file, edits] of accepted) {
-    const before = texts.get(file) as string;
-    const after = applyEdits(before, edits).text;
-    if (after !== before) result.set(file, after);
+    const text = texts.get(file) as string;
+    const changes = applyEdits(text, edits).applied.filter(e => text.slice(e.start, e.end) !== e.newText);
+    if (changes.length > 0) result.set(file, changes);
   }
   return result;
 }

@@ -1,13 +1,21 @@
 /**
  * Ignore comments: `// fearless-ignore-next-line a, b -- reason` and `/* fearless-ignore-file a *\/`.
- * Parses them, filters findings through them, reports the ones that suppress nothing
- * (`unused-ignore`, as staticcheck does), and builds the edits of the "ignore" quick fixes.
+ * Parses them, filters findings through them, and reports the names that suppress nothing
+ * (`unused-ignore`, as staticcheck does) and the names of no rule (`unknown-ignore-rule`).
  */
 import { ts } from './ts';
-import { closestName } from '../config.js';
-import type { Finding, Fix, SeverityOption, TextEdit } from './finding.js';
+import { nearestNames } from '../nearest-names.js';
+import type { Finding, Fix, Severity, SeverityOption } from './finding.js';
 
 export const UNUSED_IGNORE = 'unused-ignore';
+export const UNKNOWN_IGNORE_RULE = 'unknown-ignore-rule';
+
+/**
+ * The rules that report ignore comments themselves. Only a file-level directive naming one hides its
+ * reports: a name-less directive must not hide the report that it is itself unused, and a next-line
+ * directive would aim at the line after the comment it is about.
+ */
+export const DIRECTIVE_RULES: ReadonlySet<string> = new Set([UNUSED_IGNORE, UNKNOWN_IGNORE_RULE]);
 
 export interface Suppression {
   kind: 'next-line' | 'file';
@@ -24,7 +32,8 @@ export interface SuppressionOptions {
   file: string;
   knownRules: ReadonlySet<string>;
   enabledRules: ReadonlySet<string>;
-  unusedIgnoreSeverity: SeverityOption;
+  /** The severity, configured or default, of each of `DIRECTIVE_RULES`. */
+  severityOf: (rule: string) => SeverityOption;
 }
 
 const MARKER = 'fearless-ignore-';
@@ -111,11 +120,11 @@ function parseDirective(text: string, comment: ts.CommentRange, lines: number[])
 }
 
 /**
- * Drops the findings the directives suppress and adds an `unused-ignore` finding for each name
- * (or name-less directive) that suppressed nothing. Names of known rules that are not enabled
- * are not reported: configuration may have turned them off for now.
- * `unused-ignore` itself is only suppressed by a file-level directive naming it: a name-less
- * directive must not hide the report that it is unused.
+ * Drops the findings the directives suppress, and reports the directives themselves: an
+ * `unknown-ignore-rule` finding for each name of no rule (whose fix, when one rule id is clearly
+ * meant, corrects it: a typo is never deleted, or what it meant to silence would fail the build), and an
+ * `unused-ignore` finding for each known name (or name-less directive) that suppressed nothing. Names
+ * of known rules that are not enabled are not reported: configuration may have turned them off for now.
  */
 export function applySuppressions(
   text: string,
@@ -128,7 +137,7 @@ export function applySuppressions(
   const usedDirectives = suppressions.map(() => false);
 
   const suppress = (rule: string, line: number): boolean => {
-    const fileOnly = rule === UNUSED_IGNORE;
+    const fileOnly = DIRECTIVE_RULES.has(rule);
     let suppressed = false;
     suppressions.forEach((s, i) => {
       if (s.kind === 'next-line' && (fileOnly || s.targetLine !== line)) return;
@@ -144,75 +153,95 @@ export function applySuppressions(
   };
 
   const kept = findings.filter((f) => f.span.file !== options.file || !suppress(f.rule, lineOf(lines, f.span.start)));
-  if (options.unusedIgnoreSeverity === 'off') return kept;
-  const severity = options.unusedIgnoreSeverity;
 
-  const stale = (i: number, j: number) => {
+  const known = (name: string): boolean => options.knownRules.has(name) || DIRECTIVE_RULES.has(name);
+  const enabled = (rule: string): boolean =>
+    DIRECTIVE_RULES.has(rule) ? options.severityOf(rule) !== 'off' : options.enabledRules.has(rule);
+  const report = (rule: string, start: number, end: number, message: string, fixes: Fix[]): Finding => ({
+    rule,
+    severity: options.severityOf(rule) as Severity,
+    span: { file: options.file, start, end },
+    message,
+    related: [],
+    fixes,
+  });
+  const reports: Finding[] = [];
+
+  // Unknown names first: whether a file-level `unknown-ignore-rule` name is used depends on them.
+  const unknown = suppressions.flatMap((s) => s.rules.filter((r) => !known(r.name)).map((r) => ({ s, ...r })));
+  if (enabled(UNKNOWN_IGNORE_RULE) && unknown.length > 0 && !suppress(UNKNOWN_IGNORE_RULE, 0)) {
+    const candidates = [...options.knownRules, ...DIRECTIVE_RULES];
+    for (const { s, name, start, end } of unknown) {
+      const nearest = nearestNames(name, candidates);
+      // Only a clear winner is safe to apply unasked; a tie is the user's to choose.
+      const kind = nearest.length === 1 ? 'safe' : 'suggestion';
+      const fixes = nearest.map((id): Fix => ({
+        title: `Change to '${id}'`,
+        kind,
+        edits: [{ file: options.file, start, end, newText: id }],
+      }));
+      const hint = nearest.length > 0 ? `; did you mean ${alternatives(nearest)}?` : '';
+      reports.push(report(UNKNOWN_IGNORE_RULE, start, end, `Unknown rule '${name}' in fearless-ignore-${s.kind}${hint}`, fixes));
+    }
+  }
+  if (!enabled(UNUSED_IGNORE)) return [...kept, ...reports];
+
+  const unused = (i: number, j: number): boolean => {
     const name = suppressions[i].rules[j].name;
-    const reportable = name === UNUSED_IGNORE || !options.knownRules.has(name) || options.enabledRules.has(name);
-    return !usedNames[i][j] && reportable;
+    return !usedNames[i][j] && known(name) && enabled(name);
   };
-
   // Reports about other names come first: whether a file-level `unused-ignore` name is itself
   // unused depends on whether they exist.
   const hasOtherReports = suppressions.some(
     (s, i) =>
       (s.rules.length === 0 && !usedDirectives[i]) ||
-      s.rules.some((r, j) => r.name !== UNUSED_IGNORE && stale(i, j)),
+      s.rules.some((r, j) => r.name !== UNUSED_IGNORE && unused(i, j)),
   );
   const othersSuppressed = hasOtherReports && suppress(UNUSED_IGNORE, 0);
 
-  const reports: Finding[] = [];
   suppressions.forEach((s, i) => {
-    const directive = `fearless-ignore-${s.kind}`;
-    const finding = (start: number, end: number, message: string, fix: Fix): Finding => ({
-      rule: UNUSED_IGNORE,
-      severity,
-      span: { file: options.file, start, end },
-      message,
-      related: [],
-      fixes: [fix],
-    });
     const removeComment: Fix = {
       title: 'Remove the unused ignore comment',
       kind: 'safe',
       edits: [{ file: options.file, ...commentRemoval(text, lines, s), newText: '' }],
     };
-
     if (s.rules.length === 0) {
       if (!usedDirectives[i] && !othersSuppressed) {
         const where = s.kind === 'file' ? 'in this file' : 'here';
-        reports.push(finding(s.commentStart, s.commentEnd, `${directive} suppresses nothing ${where}`, removeComment));
+        reports.push(report(UNUSED_IGNORE, s.commentStart, s.commentEnd, `fearless-ignore-${s.kind} suppresses nothing ${where}`, [removeComment]));
       }
       return;
     }
-    const staleNames = s.rules.flatMap((_, j) => (stale(i, j) ? [j] : []));
-    for (const j of staleNames) {
+    const unusedNames = s.rules.flatMap((_, j) => (unused(i, j) ? [j] : []));
+    for (const j of unusedNames) {
       const { name, start, end } = s.rules[j];
       if (name !== UNUSED_IGNORE && othersSuppressed) continue;
+      // The comment goes only when no name in it is left to keep: one in use, turned off, or unknown.
       const fix: Fix =
-        staleNames.length === s.rules.length
+        unusedNames.length === s.rules.length
           ? removeComment
           : {
               title: `Remove '${name}' from the ignore comment`,
               kind: 'safe',
               edits: [{ file: options.file, ...nameRemoval(s, j), newText: '' }],
             };
-      reports.push(finding(start, end, unusedMessage(s, name, directive, options.knownRules), fix));
+      reports.push(report(UNUSED_IGNORE, start, end, unusedMessage(s, name), [fix]));
     }
   });
   return [...kept, ...reports];
 }
 
-function unusedMessage(s: Suppression, name: string, directive: string, knownRules: ReadonlySet<string>): string {
-  if (name === UNUSED_IGNORE && s.kind === 'next-line') {
-    return `'${UNUSED_IGNORE}' can only be ignored for a whole file, with fearless-ignore-file`;
+function unusedMessage(s: Suppression, name: string): string {
+  if (DIRECTIVE_RULES.has(name) && s.kind === 'next-line') {
+    return `'${name}' can only be ignored for a whole file, with fearless-ignore-file`;
   }
-  if (name === UNUSED_IGNORE || knownRules.has(name)) {
-    return `'${name}' is ignored ${s.kind === 'file' ? 'in this file' : 'here'} but reported nothing`;
-  }
-  const hint = closestName(name, [...knownRules, UNUSED_IGNORE]);
-  return `Unknown rule '${name}' in ${directive}${hint ? `; did you mean '${hint}'?` : ''}`;
+  return `'${name}' is ignored ${s.kind === 'file' ? 'in this file' : 'here'} but reported nothing`;
+}
+
+/** `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`. */
+function alternatives(names: readonly string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
 
 /** Removes one name and the separator joining it to its neighbour. */
@@ -245,78 +274,8 @@ function commentRemoval(text: string, lines: number[], s: Suppression): { start:
   return { start: s.commentStart, end: s.commentEnd + (after.length - after.trimStart().length) };
 }
 
-/**
- * Quick fix "Ignore `rule` on this line": adds the rule to a next-line directive already aimed at
- * the finding's line, or inserts one above it with the line's indentation and line ending.
- * `unused-ignore` can only be ignored per file, so it gets the file-level edit.
- */
-export function ignoreOnLineEdit(text: string, file: string, findingStart: number, rule: string): TextEdit {
-  if (rule === UNUSED_IGNORE) return ignoreInFileEdit(text, file, rule);
-  const { lines, suppressions } = parsedForEdits(text, file);
-  const line = lineOf(lines, findingStart);
-  const existing = suppressions.find((s) => s.kind === 'next-line' && s.targetLine === line);
-  if (existing) return mergeEdit(file, existing, rule);
-  const lineStart = line === 0 ? bomLength(text) : lines[line];
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const newText = `${indent}// fearless-ignore-next-line ${rule}${lineBreak(text)}`;
-  return { file, start: lineStart, end: lineStart, newText };
-}
-
-/**
- * Quick fix "Ignore `rule` in this file": adds the rule to an existing fearless-ignore-file
- * directive, or inserts one at the top (after a BOM and a shebang).
- */
-export function ignoreInFileEdit(text: string, file: string, rule: string): TextEdit {
-  const fileDirectives = parsedForEdits(text, file).suppressions.filter((s) => s.kind === 'file');
-  const named = fileDirectives.find((s) => s.rules.length > 0);
-  if (named) return mergeEdit(file, named, rule);
-  // A name-less directive covers every rule but `unused-ignore`; narrowing it would un-ignore the rest.
-  if (fileDirectives.length > 0 && rule !== UNUSED_IGNORE) return noEdit(file, fileDirectives[0].commentEnd);
-
-  const eol = lineBreak(text);
-  const comment = `/* fearless-ignore-file ${rule} */`;
-  const start = bomLength(text);
-  if (!text.startsWith('#!', start)) return { file, start, end: start, newText: comment + eol };
-  const lines = lineStarts(text);
-  return lines.length > 1
-    ? { file, start: lines[1], end: lines[1], newText: comment + eol }
-    : { file, start: text.length, end: text.length, newText: eol + comment };
-}
-
-/** Appends `, rule` after the directive's last name; nothing to do if it already covers the rule. */
-function mergeEdit(file: string, s: Suppression, rule: string): TextEdit {
-  if (s.rules.length === 0 || s.rules.some((r) => r.name === rule)) return noEdit(file, s.commentEnd);
-  const at = s.rules[s.rules.length - 1].end;
-  return { file, start: at, end: at, newText: `, ${rule}` };
-}
-
-function noEdit(file: string, at: number): TextEdit {
-  return { file, start: at, end: at, newText: '' };
-}
-
-function bomLength(text: string): number {
-  return text.charCodeAt(0) === 0xfeff ? 1 : 0;
-}
-
-function lineBreak(text: string): string {
-  return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
-}
-
 /** Line starts with `\r\n`, `\r` and `\n` as breaks, as LSP counts lines. */
-/**
- * The quick fixes of one request ask about every finding of the same text in a row (thousands, in a
- * generated file): its lines and directives are found once, not once per finding.
- */
-let lastParsed: { text: string; file: string; lines: number[]; suppressions: Suppression[] } | undefined;
-
-function parsedForEdits(text: string, file: string): { lines: number[]; suppressions: Suppression[] } {
-  if (lastParsed?.text !== text || lastParsed.file !== file) {
-    lastParsed = { text, file, lines: lineStarts(text), suppressions: parseSuppressions(text, file) };
-  }
-  return lastParsed;
-}
-
-function lineStarts(text: string): number[] {
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -326,7 +285,7 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function lineOf(starts: number[], offset: number): number {
+export function lineOf(starts: number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {

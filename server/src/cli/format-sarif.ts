@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Severity, Span, TextEdit } from '../analysis/finding';
-import { ruleDocUrl, type RuleMeta } from '../rules/meta';
+import { HOMEPAGE, ruleDocUrl, type RuleMeta } from '../rules/meta';
 import { Locator, sortFindings, sortSkipped, type Report } from './report';
 
 export interface SarifOptions {
@@ -113,7 +113,7 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
         driver: {
           name: 'fearless',
           version: options.toolVersion,
-          informationUri: 'https://github.com/fearless-dev/fearless',
+          informationUri: HOMEPAGE,
           rules,
         },
       },

@@ -4,9 +4,9 @@
  */
 import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../analysis/finding';
-import { applyFixes } from '../analysis/apply-edits';
+import { safeFixEdits } from '../analysis/apply-edits';
 import { BUDGET_RULE } from '../analysis/budget';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/suppressions';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/ignore-edits';
 import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;
@@ -44,9 +44,11 @@ export function codeActionsFor(
 
 export const FIX_ALL_TITLE = 'Fix all safe Fearless problems';
 
-/** Every safe fix of the file at once, as one edit; undefined when there is nothing to fix. */
+/**
+ * Every safe fix of the file at once, as the fixes' own small edits (never one replacement of the whole
+ * document, which would lose the editor's cursor, folds and markers); undefined when there is nothing to fix.
+ */
 export function fixAllEdit(file: string, text: string, findings: readonly Finding[], at: Locator): WorkspaceEdit | undefined {
-  const fixed = applyFixes(findings.filter(f => f.span.file === file), new Map([[file, text]])).get(file);
-  if (fixed === undefined || fixed === text) return undefined;
-  return toWorkspaceEdit([{ file, start: 0, end: text.length, newText: fixed }], at);
+  const edits = safeFixEdits(findings.filter(f => f.span.file === file), new Map([[file, text]])).get(file);
+  return edits ? toWorkspaceEdit(edits, at) : undefined;
 }

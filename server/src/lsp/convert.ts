@@ -62,7 +62,7 @@ export function toDiagnostic(f: Finding, at: Locator): Diagnostic {
     range: at.range(f.span),
     severity: SEVERITY[f.severity],
     code: f.rule,
-    codeDescription: f.rule === 'parse-error' ? undefined : { href: ruleDocUrl(f.rule) },
+    codeDescription: { href: ruleDocUrl(f.rule) },
     source: 'fearless',
     message: f.message,
     relatedInformation: related.length > 0 ? related : undefined,

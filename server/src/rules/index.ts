@@ -68,6 +68,12 @@ export const ENGINE_METAS: readonly RuleMeta[] = [
     description: 'An ignore comment that suppresses nothing.',
   },
   {
+    id: 'unknown-ignore-rule',
+    family: 'meta',
+    defaultSeverity: 'warning',
+    description: 'An ignore comment naming a rule that does not exist (a typo): it suppresses nothing.',
+  },
+  {
     id: 'parse-error',
     family: 'meta',
     defaultSeverity: 'error',

@@ -1,3 +1,4 @@
+import { homepage } from '../../../package.json';
 import type { Severity } from '../analysis/finding';
 import type { TypedApi } from '../analysis/untyped-apis';
 
@@ -14,8 +15,10 @@ export interface RuleMeta {
   typedApis?: readonly TypedApi[];
 }
 
-const DOCS_BASE = 'https://github.com/fearless-dev/fearless/blob/main/docs/rules/';
+/** The project's page, as package.json declares it: every link Fearless prints starts with it. */
+export const HOMEPAGE = homepage;
 
+/** A rule's page in the repository (the package ships the same pages under docs/rules/). */
 export function ruleDocUrl(id: string): string {
-  return `${DOCS_BASE}${id}.md`;
+  return `${HOMEPAGE}/blob/main/docs/rules/${id}.md`;
 }

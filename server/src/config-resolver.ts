@@ -64,7 +64,7 @@ export class ConfigResolver {
     };
     let ignored = false;
     let included = true;
-    const chain = this.chainOf(absolute);
+    const chain = this.chainIn(path.dirname(absolute));
     for (const config of chain) {
       const relative = path.relative(config.dir, absolute).split(path.sep).join('/');
       apply(config.loaded.config);
@@ -81,14 +81,14 @@ export class ConfigResolver {
     return included && !ignored;
   }
 
-  /** Every configuration file read so far, with what it says (a cache's key). */
+  /** Every configuration file read so far, with what it says, sorted by path (a cache's key). */
   loaded(): LoadedConfig[] {
-    return [...this.compiled.values()].map(c => c.loaded);
+    return [...this.compiled.values()].map(c => c.loaded).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }
 
   /** The configuration files that apply in `dir`, farthest first, read now if they were not yet. */
   filesIn(dir: string): string[] {
-    return this.chainOf(path.join(path.resolve(dir), 'file')).map(c => c.loaded.file);
+    return this.chainIn(path.resolve(dir)).map(c => c.loaded.file);
   }
 
   /** Whether this resolver has read `file` as a configuration file. */
@@ -96,15 +96,15 @@ export class ConfigResolver {
     return this.compiled.has(file);
   }
 
-  private chainOf(file: string): Compiled[] {
-    return this.explicit ? [this.explicit] : this.chainOfDir(path.dirname(file));
+  private chainIn(dir: string): Compiled[] {
+    return this.explicit ? [this.explicit] : this.chainOfDir(dir);
   }
 
   private chainOfDir(dir: string): Compiled[] {
     let chain = this.chains.get(dir);
     if (chain) return chain;
     const found = configIn(dir, this.knownRules);
-    const own = found && (this.compiled.get(found.file) ?? this.compile(found));
+    const own = found && this.compile(found);
     const parent = path.dirname(dir);
     const above = own?.loaded.config.root || parent === dir ? [] : this.chainOfDir(parent);
     chain = own ? [...above, own] : above;

@@ -7,7 +7,6 @@ import { version } from '../../package.json';
 import { applyFixes } from './analysis/apply-edits';
 import { checkPaths, mapPaths, type CheckOptions, type CheckResult } from './analysis/check';
 import { formatConfigProblem, type ConfigProblem } from './config';
-import { ConfigResolver } from './config-resolver';
 import { RULE_METAS } from './rules/index';
 import { formatGraphDot } from './cli/format-graph-dot';
 import { formatGraphJson } from './cli/format-graph-json';
@@ -196,8 +195,7 @@ function runGraph(paths: string[], flags: GraphFlags): number {
 }
 
 function runPrintConfig(file: string, cwd: string, configFile: string | undefined): number {
-  const configs = new ConfigResolver(RULE_METAS.map(m => m.id), configFile === undefined ? {} : { explicitFile: path.resolve(cwd, configFile) });
-  const { json, problems } = printConfig(file, cwd, configs);
+  const { json, problems } = printConfig(file, cwd, configFile);
   if (json === undefined) return configError(problems, cwd);
   process.stdout.write(json);
   return EXIT_OK;

@@ -1,14 +1,19 @@
 /** `fearless check --print-config <file>`: the configuration a file is analysed with, as ESLint's `--print-config` shows it. */
 import path from 'node:path';
 import type { ConfigProblem } from '../config';
-import type { ConfigResolver } from '../config-resolver';
+import { ConfigResolver } from '../config-resolver';
+import { RULE_METAS } from '../rules/index';
 
 /**
  * The JSON printed: the configuration files that apply (farthest first, relative to `cwd`), whether
  * `ignores` leave the file out, its environment and the rules set for it (the others run at their
  * default severity). Undefined, with the problems, when a configuration file that applies is wrong.
+ * `configFile`: the CLI's `--config`, relative to `cwd`.
  */
-export function printConfig(file: string, cwd: string, configs: ConfigResolver): { json?: string; problems: ConfigProblem[] } {
+export function printConfig(file: string, cwd: string, configFile?: string): { json?: string; problems: ConfigProblem[] } {
+  const configs = new ConfigResolver(RULE_METAS.map(m => m.id), {
+    ...(configFile !== undefined && { explicitFile: path.resolve(cwd, configFile) }),
+  });
   const resolved = configs.resolve(path.resolve(cwd, file));
   if (configs.problems.length > 0) return { problems: configs.problems };
   const relative = (f: string): string => path.relative(cwd, f).split(path.sep).join('/') || f;

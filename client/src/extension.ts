@@ -12,6 +12,7 @@ import { ThreadMapPanel } from './thread-map/panel';
 import { OPEN_LOCATION_COMMAND, STATUS_NOTIFICATION, THREAD_MAP_CHANGED_NOTIFICATION, type Status } from '../../server/src/protocol/methods';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+const CONFIG_FILES = ['**/fearless.json', '**/package.json'];
 /** Must match the server's names (server/src/server.ts, server/src/lsp/session.ts). */
 const APPLY_FIX_ALL = 'fearless.server.applyFixAll';
 
@@ -25,7 +26,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.map(language => ({ scheme: 'file', language })),
+    // The configuration files too: the server shows their mistakes as they are typed.
+    documentSelector: [
+      ...LANGUAGES.map(language => ({ scheme: 'file', language })),
+      ...CONFIG_FILES.map(pattern => ({ scheme: 'file', pattern })),
+    ],
     // Tells the server when a `fearless.*` setting changes; it then asks for the values per folder
     // (workspace/configuration). It registers its own file watchers.
     synchronize: { configurationSection: 'fearless' },

@@ -17,6 +17,8 @@ import { formatStylish } from './cli/format-stylish';
 import { formatUntyped } from './cli/format-untyped';
 import { progressLine } from './cli/progress';
 import { cacheFilePath, readCacheFile, writeCacheFile } from './cli/cache-file';
+import { initConfig } from './cli/init';
+import { printConfig } from './cli/print-config';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -43,6 +45,7 @@ interface CheckFlags {
   progress: boolean;
   cache?: boolean;
   cacheLocation?: string;
+  printConfig?: string;
 }
 
 interface GraphFlags {
@@ -58,10 +61,21 @@ function parseCount(value: string): number {
   return Number(value);
 }
 
-function warnConfigProblems(problems: readonly ConfigProblem[], cwd: string): void {
-  for (const problem of problems) {
+/** Problems of tsconfig.json files, which the run survives, and the files named that `ignores` leave out. */
+function warnAbout(run: { configProblems: readonly ConfigProblem[]; ignored: readonly string[] }, cwd: string): void {
+  for (const problem of run.configProblems) {
     process.stderr.write(`fearless: warning: ${formatConfigProblem(problem, cwd)}\n`);
   }
+  for (const file of run.ignored) {
+    process.stderr.write(`fearless: warning: ${path.relative(cwd, file)}: not checked: the configuration's "ignores" match it\n`);
+  }
+}
+
+/** A wrong configuration fails the run, as in ESLint and Biome: checking on defaults would quietly weaken the gate. */
+function configError(problems: readonly ConfigProblem[], cwd: string): number {
+  for (const problem of problems) process.stderr.write(`fearless: error: ${formatConfigProblem(problem, cwd)}\n`);
+  process.stderr.write('fearless: nothing was checked: the configuration has errors\n');
+  return EXIT_USAGE;
 }
 
 /** A file keeps its byte-order mark whether or not the engine's text of it had one. */
@@ -107,6 +121,7 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   const cwd = process.cwd();
   const found = engineOptions(cwd, flags);
   if (!found) return usageError([`${flags.config}: no such configuration file`]);
+  if (flags.printConfig !== undefined) return runPrintConfig(flags.printConfig, cwd, found.configFile);
   const progress = flags.progress ? progressLine(process.stderr, { cwd }) : undefined;
   const options = {
     ...found,
@@ -127,7 +142,8 @@ function runCheck(paths: string[], flags: CheckFlags): number {
     }
   };
   const first = check();
-  warnConfigProblems(first.configProblems, cwd);
+  if (first.configErrors.length > 0) return configError(first.configErrors, cwd);
+  warnAbout(first, cwd);
   if (first.usageErrors.length > 0) return usageError(first.usageErrors);
 
   const { result, fixedFiles } = flags.fix
@@ -171,9 +187,24 @@ function runGraph(paths: string[], flags: GraphFlags): number {
   const options = engineOptions(cwd, flags);
   if (!options) return usageError([`${flags.config}: no such configuration file`]);
   const { map, run } = mapPaths(paths, options);
-  warnConfigProblems(run.configProblems, cwd);
+  if (run.configErrors.length > 0) return configError(run.configErrors, cwd);
+  warnAbout(run, cwd);
   if (run.usageErrors.length > 0) return usageError(run.usageErrors);
   process.stdout.write(GRAPH_FORMATTERS[flags.format](map));
+  return EXIT_OK;
+}
+
+function runPrintConfig(file: string, cwd: string, configFile: string | undefined): number {
+  const { json, problems } = printConfig(file, cwd, configFile);
+  if (json === undefined) return configError(problems, cwd);
+  process.stdout.write(json);
+  return EXIT_OK;
+}
+
+function runInit(): number {
+  const outcome = initConfig(process.cwd());
+  if ('refused' in outcome) return usageError([outcome.refused]);
+  process.stdout.write(`Wrote ${path.basename(outcome.written)}: see the README's Configuration section for what it can say.\n`);
   return EXIT_OK;
 }
 
@@ -201,6 +232,7 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--no-progress', 'do not show files done on a terminal during a long run')
     .option('--cache', 'reuse the results of files unchanged since the last run with --cache, and keep this run\'s')
     .option('--cache-location <path>', 'the cache file, or a folder to keep it in (default: .fearlesscache)')
+    .option('--print-config <file>', 'print the configuration this file is checked with, as JSON, and check nothing')
     .action((paths: string[], flags: CheckFlags) => onExitCode(runCheck(paths, flags)));
 
   program
@@ -211,6 +243,11 @@ function buildProgram(onExitCode: (code: number) => void): Command {
     .option('-c, --config <file>', 'use this configuration file instead of fearless.json')
     .option('--include-generated', 'also map generated and minified files found in folders (skipped by default)')
     .action((paths: string[], flags: GraphFlags) => onExitCode(runGraph(paths, flags)));
+
+  program
+    .command('init')
+    .description('write a starter fearless.json in the current directory (never overwrites one)')
+    .action(() => onExitCode(runInit()));
 
   return program;
 }

@@ -1,8 +1,8 @@
 /**
- * The user's configuration: `fearless.json`, or the `"fearless"` key of `package.json`, found by
- * walking up from a start directory; validated with messages that name the key and the bad value,
- * and merged over editor settings. Never throws: every mistake becomes a `ConfigProblem` and the
- * defaults stand in for what could not be read.
+ * One configuration file: `fearless.json`, or the `"fearless"` key of `package.json`, read and
+ * validated with messages that name the key and the bad value (and the nearest good one). Never
+ * throws: every mistake becomes a `ConfigProblem`, and what could not be read is left out. Which
+ * files apply to a source file, and how they combine, is config-resolver.ts's job.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,36 +12,56 @@ import { nearestNames } from './nearest-names.js';
 
 export type Environment = 'node' | 'web' | 'auto';
 
+/** What one file's analysis is configured with. */
 export interface FearlessConfig {
   rules: Record<string, SeverityOption>;
   environment: Environment;
-  /** Glob patterns relative to `configBaseDir`, kept as written. */
-  include: string[];
-  exclude: string[];
 }
 
-/** `line` / `column` are 1-based, in UTF-16 code units. */
+/** Severities and an environment, as one file or one of its `overrides` sets them. */
+export interface ConfigLayer {
+  rules: Record<string, SeverityOption>;
+  /** Absent: left to the files further up (or the default). */
+  environment?: Environment;
+}
+
+export interface ConfigOverride extends ConfigLayer {
+  /** Glob patterns relative to the configuration file's folder. */
+  files: string[];
+}
+
+/** A configuration file as written. Glob patterns are relative to its folder, kept as written. */
+export interface ConfigFile extends ConfigLayer {
+  /** The walk up from a source file stops here: no configuration further up applies. */
+  root: boolean;
+  include: string[];
+  exclude: string[];
+  /** Files never analysed, even when named on the command line. */
+  ignores: string[];
+  overrides: ConfigOverride[];
+}
+
+/** `line` / `column` are 1-based, in UTF-16 code units; `length` is how much of the text is wrong. */
 export interface ConfigProblem {
   file: string;
   message: string;
   line?: number;
   column?: number;
+  length?: number;
 }
 
 export interface LoadedConfig {
-  config: FearlessConfig;
-  /** Absolute path of the file the configuration came from; absent when defaults are used. */
-  file?: string;
+  /** Absolute path of the file the configuration came from. */
+  file: string;
+  config: ConfigFile;
   problems: ConfigProblem[];
 }
 
-/** Frozen: callers get copies from `loadConfig` / `mergeConfig`, never this object. */
+/** Frozen: what a file is analysed with when no configuration says otherwise. */
 export const DEFAULT_CONFIG: FearlessConfig = Object.freeze({
   rules: Object.freeze({}),
   environment: 'auto',
-  include: Object.freeze([]),
-  exclude: Object.freeze([]),
-}) as unknown as FearlessConfig;
+}) as FearlessConfig;
 
 /**
  * The suppression module's own rule: it is not in the engine's rule list, yet users configure
@@ -51,7 +71,8 @@ const ALWAYS_KNOWN_RULES = ['unused-ignore'];
 
 const SEVERITY_OPTIONS: readonly SeverityOption[] = ['off', ...SEVERITIES];
 const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
-const KEYS = ['rules', 'environment', 'include', 'exclude'] as const;
+const KEYS = ['root', 'rules', 'environment', 'overrides', 'ignores', 'include', 'exclude'] as const;
+const OVERRIDE_KEYS = ['files', 'rules', 'environment'] as const;
 /** Editors add `$schema` for completion; it is not configuration. */
 const IGNORED_KEYS = new Set(['$schema']);
 
@@ -74,47 +95,35 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'Invalid character in string',
 };
 
-/**
- * Finds and reads the configuration. `explicitFile` (the CLI's `--config`, resolved against
- * `startDir`) is read as a fearless.json unless it is a package.json; otherwise the nearest
- * directory from `startDir` upward holding `fearless.json` or a package.json with a `"fearless"`
- * key wins (fearless.json first within one directory).
- */
-export function loadConfig(startDir: string, knownRules: readonly string[], explicitFile?: string): LoadedConfig {
-  if (explicitFile !== undefined) {
-    const file = path.resolve(startDir, explicitFile);
-    const read = readText(file);
-    if ('error' in read) {
-      const problems = [{ file, message: `Cannot read config file ${file}: ${read.error}` }];
-      return { config: copyDefaults(), problems };
-    }
-    return { ...parseConfigText(read.text, file, knownRules, path.basename(file) === 'package.json'), file };
-  }
-  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    const found = configIn(dir, knownRules);
-    if (found) return found;
-    if (path.dirname(dir) === dir) return { config: copyDefaults(), problems: [] };
-  }
+/** Reads a file named as configuration (the CLI's `--config`): a package.json is read for its `"fearless"` key. */
+export function loadConfigFile(file: string, knownRules: readonly string[]): LoadedConfig {
+  const read = readText(file);
+  if ('error' in read) return { file, config: emptyConfig(), problems: [{ file, message: `Cannot read config file ${file}: ${read.error}` }] };
+  return { file, ...parseConfigText(read.text, file, knownRules, path.basename(file) === 'package.json') };
 }
 
-function configIn(dir: string, knownRules: readonly string[]): LoadedConfig | undefined {
+/**
+ * The configuration a directory holds, if any: its `fearless.json`, else its package.json's
+ * `"fearless"` key. A package.json without the key (or one that cannot be read) belongs to
+ * someone else: undefined, as for a directory with neither.
+ */
+export function configIn(dir: string, knownRules: readonly string[]): LoadedConfig | undefined {
   const fearlessJson = path.join(dir, 'fearless.json');
   const own = readText(fearlessJson);
-  if ('text' in own) return { ...parseConfigText(own.text, fearlessJson, knownRules, false), file: fearlessJson };
+  if ('text' in own) return { file: fearlessJson, ...parseConfigText(own.text, fearlessJson, knownRules, false) };
   if (own.code !== 'ENOENT' && own.code !== 'ENOTDIR') {
-    return {
-      config: copyDefaults(),
-      file: fearlessJson,
-      problems: [{ file: fearlessJson, message: `Cannot read config file ${fearlessJson}: ${own.error}` }],
-    };
+    const problems = [{ file: fearlessJson, message: `Cannot read config file ${fearlessJson}: ${own.error}` }];
+    return { file: fearlessJson, config: emptyConfig(), problems };
   }
   const packageJson = path.join(dir, 'package.json');
   const pkg = readText(packageJson);
-  // A package.json without the key (or one we cannot read) belongs to someone else: keep looking.
-  if (!('text' in pkg) || !fearlessProperty(parseTree(blankBom(pkg.text), [], { allowTrailingComma: true }))) {
-    return undefined;
-  }
-  return { ...parseConfigText(pkg.text, packageJson, knownRules, true), file: packageJson };
+  if (!('text' in pkg) || !hasFearlessKey(pkg.text)) return undefined;
+  return { file: packageJson, ...parseConfigText(pkg.text, packageJson, knownRules, true) };
+}
+
+/** Whether a package.json's text has a top-level `"fearless"` key (it may be broken elsewhere). */
+export function hasFearlessKey(text: string): boolean {
+  return fearlessProperty(parseTree(blankBom(text), [], { allowTrailingComma: true })) !== undefined;
 }
 
 /**
@@ -127,129 +136,153 @@ export function parseConfigText(
   file: string,
   knownRules: readonly string[],
   fromPackageJsonKey: boolean,
-): { config: FearlessConfig; problems: ConfigProblem[] } {
+): { config: ConfigFile; problems: ConfigProblem[] } {
   const source = blankBom(text);
-  const problem = (message: string, offset?: number): ConfigProblem =>
-    offset === undefined ? { file, message } : { file, message, ...lineColumn(source, offset) };
+  const problems: ConfigProblem[] = [];
+  const report: Report = (message, at) => {
+    problems.push(at === undefined ? { file, message } : { file, message, ...lineColumn(source, at.offset), length: at.length });
+  };
 
   const errors: ParseError[] = [];
   const tree = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    return {
-      config: copyDefaults(),
-      problems: errors.map((e) => {
-        const code = printParseErrorCode(e.error);
-        return problem(`JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, e.offset);
-      }),
-    };
+  for (const e of errors) {
+    const code = printParseErrorCode(e.error);
+    report(`JSON syntax error: ${SYNTAX_MESSAGES[code] ?? code}`, e);
   }
+  if (errors.length > 0) return { config: emptyConfig(), problems };
 
   let root = tree;
   let where = 'The configuration';
   if (fromPackageJsonKey) {
     const property = fearlessProperty(tree);
-    if (!property) return { config: copyDefaults(), problems: [problem('package.json has no "fearless" key')] };
-    root = property.children?.[1];
+    if (!property) report('package.json has no "fearless" key');
+    root = property?.children?.[1];
     where = 'The "fearless" key of package.json';
   }
-  if (!root) return { config: copyDefaults(), problems: [problem(`${where} is empty`)] };
-  if (root.type !== 'object') {
-    const problems = [problem(`${where} must be an object, got ${describe(root)}`, root.offset)];
-    return { config: copyDefaults(), problems };
-  }
-
-  const problems: ConfigProblem[] = [];
-  const config = copyDefaults();
-  for (const [keyNode, value] of properties(root)) {
-    const key = keyNode.value as string;
-    switch (key) {
-      case 'rules':
-        config.rules = readRules(value, knownRules, (message, offset) => problems.push(problem(message, offset)));
-        break;
-      case 'environment':
-        if (value.type === 'string' && (ENVIRONMENTS as readonly string[]).includes(value.value)) {
-          config.environment = value.value as Environment;
-        } else {
-          const expected = ENVIRONMENTS.join(', ');
-          problems.push(problem(`Invalid "environment" ${describe(value)} (expected ${expected})`, value.offset));
-        }
-        break;
-      case 'include':
-      case 'exclude':
-        config[key] = readGlobs(key, value, (message, offset) => problems.push(problem(message, offset)));
-        break;
-      default:
-        if (!IGNORED_KEYS.has(key)) {
-          const hint = closestName(key, KEYS);
-          problems.push(
-            problem(
-              `Unknown key "${key}"${hint ? `; did you mean "${hint}"?` : ''} (expected ${KEYS.join(', ')})`,
-              keyNode.offset,
-            ),
-          );
-        }
-    }
+  const config = emptyConfig();
+  if (!root) {
+    if (!fromPackageJsonKey) report(`${where} is empty`);
+  } else if (root.type !== 'object') {
+    report(`${where} must be an object, got ${describe(root)}`, root);
+  } else {
+    for (const [keyNode, value] of properties(root)) readKey(config, keyNode, value, knownRules, report);
   }
   return { config, problems };
 }
 
-type Report = (message: string, offset: number) => void;
+type Report = (message: string, at?: { offset: number; length: number }) => void;
 
-function readRules(node: JsonNode, knownRules: readonly string[], report: Report): Record<string, SeverityOption> {
+function readKey(config: ConfigFile, keyNode: JsonNode, value: JsonNode, knownRules: readonly string[], report: Report): void {
+  const key = keyNode.value as string;
+  switch (key) {
+    case 'root':
+      if (value.type === 'boolean') config.root = value.value as boolean;
+      else report(`"root" must be true or false, got ${describe(value)}`, value);
+      break;
+    case 'rules':
+    case 'environment':
+      readLayerKey(config, key, value, '', knownRules, report);
+      break;
+    case 'overrides':
+      config.overrides = readOverrides(value, knownRules, report);
+      break;
+    case 'ignores':
+    case 'include':
+    case 'exclude':
+      config[key] = readGlobs(`"${key}"`, value, report);
+      break;
+    default:
+      if (!IGNORED_KEYS.has(key)) report(unknownKey(key, KEYS), keyNode);
+  }
+}
+
+/** `rules` or `environment`, of the file or (`where` says which) of one of its overrides. */
+function readLayerKey(
+  layer: ConfigLayer, key: 'rules' | 'environment', value: JsonNode, where: string, knownRules: readonly string[], report: Report,
+): void {
+  if (key === 'rules') {
+    layer.rules = readRules(value, where, knownRules, report);
+  } else if (value.type === 'string' && (ENVIRONMENTS as readonly string[]).includes(value.value)) {
+    layer.environment = value.value as Environment;
+  } else {
+    report(`Invalid ${where}"environment" ${describe(value)} (expected ${ENVIRONMENTS.join(', ')})`, value);
+  }
+}
+
+function readRules(node: JsonNode, where: string, knownRules: readonly string[], report: Report): Record<string, SeverityOption> {
   const rules: Record<string, SeverityOption> = {};
   if (node.type !== 'object') {
-    report(`"rules" must be an object mapping rule ids to severities, got ${describe(node)}`, node.offset);
+    report(`${where}"rules" must be an object mapping rule ids to severities, got ${describe(node)}`, node);
     return rules;
   }
   const known = [...knownRules, ...ALWAYS_KNOWN_RULES];
   for (const [keyNode, value] of properties(node)) {
     const id = keyNode.value as string;
     if (!known.includes(id)) {
-      const hint = closestName(id, known);
-      report(`Unknown rule "${id}" in "rules"${hint ? `; did you mean "${hint}"?` : ''}`, keyNode.offset);
+      report(`Unknown rule "${id}" in ${where}"rules"${didYouMean(id, known)}`, keyNode);
     } else if (value.type === 'string' && (SEVERITY_OPTIONS as readonly string[]).includes(value.value)) {
       rules[id] = value.value as SeverityOption;
     } else {
-      const hint = value.type === 'string' ? closestName(value.value, SEVERITY_OPTIONS) : undefined;
-      report(
-        `Invalid severity ${describe(value)} for rule "${id}"${hint ? `; did you mean "${hint}"?` : ''} ` +
-          `(expected ${SEVERITY_OPTIONS.join(', ')})`,
-        value.offset,
-      );
+      const hint = value.type === 'string' ? didYouMean(value.value, SEVERITY_OPTIONS) : '';
+      report(`Invalid severity ${describe(value)} for rule "${id}"${hint} (expected ${SEVERITY_OPTIONS.join(', ')})`, value);
     }
   }
   return rules;
 }
 
-function readGlobs(key: 'include' | 'exclude', node: JsonNode, report: Report): string[] {
+/** ESLint's `overrides`: each entry's `rules` and `environment` apply to the files its globs match. */
+function readOverrides(node: JsonNode, knownRules: readonly string[], report: Report): ConfigOverride[] {
   if (node.type !== 'array') {
-    report(`"${key}" must be an array of glob patterns, got ${describe(node)}`, node.offset);
+    report(`"overrides" must be an array of { "files", "rules", "environment" } objects, got ${describe(node)}`, node);
+    return [];
+  }
+  const overrides: ConfigOverride[] = [];
+  (node.children ?? []).forEach((item, i) => {
+    const where = `"overrides"[${i}].`;
+    if (item.type !== 'object') {
+      report(`"overrides"[${i}] must be an object with "files" and "rules" or "environment", got ${describe(item)}`, item);
+      return;
+    }
+    const override: ConfigOverride = { files: [], rules: {} };
+    let files: JsonNode | undefined;
+    for (const [keyNode, value] of properties(item)) {
+      const key = keyNode.value as string;
+      if (key === 'files') {
+        files = value;
+        override.files = readGlobs(`${where}"files"`, value, report);
+      } else if (key === 'rules' || key === 'environment') {
+        readLayerKey(override, key, value, where, knownRules, report);
+      } else {
+        report(unknownKey(key, OVERRIDE_KEYS), keyNode);
+      }
+    }
+    if (!files) report(`"overrides"[${i}] has no "files": the glob patterns it applies to`, item);
+    else if (override.files.length > 0) overrides.push(override);
+    else if (files.type === 'array' && (files.children ?? []).length === 0) report(`${where}"files" is empty: it would match nothing`, files);
+  });
+  return overrides;
+}
+
+function readGlobs(name: string, node: JsonNode, report: Report): string[] {
+  if (node.type !== 'array') {
+    report(`${name} must be an array of glob patterns, got ${describe(node)}`, node);
     return [];
   }
   const globs: string[] = [];
   (node.children ?? []).forEach((item, i) => {
     if (item.type === 'string') globs.push(item.value);
-    else report(`"${key}"[${i}] must be a glob pattern string, got ${describe(item)}`, item.offset);
+    else report(`${name}[${i}] must be a glob pattern string, got ${describe(item)}`, item);
   });
   return globs;
 }
 
-/** Later wins: scalars and glob lists are replaced, rules are merged per id. */
-export function mergeConfig(base: FearlessConfig, override: Partial<FearlessConfig>): FearlessConfig {
-  return {
-    rules: { ...base.rules, ...override.rules },
-    environment: override.environment ?? base.environment,
-    include: [...(override.include ?? base.include)],
-    exclude: [...(override.exclude ?? base.exclude)],
-  };
+function unknownKey(key: string, expected: readonly string[]): string {
+  return `Unknown key "${key}"${didYouMean(key, expected)} (expected ${expected.join(', ')})`;
 }
 
-/**
- * The directory `include` / `exclude` are relative to: the config file's, or `startDir` when no
- * file was found. (`startDir` is a parameter because a `LoadedConfig` from defaults has no path.)
- */
-export function configBaseDir(loaded: LoadedConfig, startDir: string): string {
-  return loaded.file ? path.dirname(loaded.file) : path.resolve(startDir);
+function didYouMean(name: string, candidates: readonly string[]): string {
+  const hint = closestName(name, candidates);
+  return hint ? `; did you mean "${hint}"?` : '';
 }
 
 /** `file:line:column: message`, with the path relative to `cwd`, for terminals. */
@@ -312,6 +345,6 @@ function readText(file: string): { text: string } | { error: string; code?: stri
   }
 }
 
-function copyDefaults(): FearlessConfig {
-  return mergeConfig(DEFAULT_CONFIG, {});
+function emptyConfig(): ConfigFile {
+  return { root: false, rules: {}, include: [], exclude: [], ignores: [], overrides: [] };
 }

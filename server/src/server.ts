@@ -145,10 +145,10 @@ connection.onInitialized(async () => {
  */
 async function restart(force: boolean): Promise<void> {
   try {
-    const changed = await session.folders.set(folderUris, settingsOf);
+    const changed = await session.folders.set(folderUris, settingsOf, force);
     foldersKnown();
     if (!changed && !force) return;
-    session.warnConfigProblems();
+    session.reviewConfigDiagnostics();
     session.rescheduleAll();
     threadMaps.changed();
     const progress: WorkDoneProgressReporter = await connection.window.createWorkDoneProgress();
@@ -165,7 +165,12 @@ documents.onDidChangeContent(guard('change', undefined, e => session.changed(e.d
 documents.onDidSave(guard('save', undefined, e => session.changed(e.document, 'save')));
 documents.onDidClose(guard('close', undefined, e => session.closed(e.document)));
 // Closing drops unsaved edits: the disk's text is what the map shows again.
-for (const event of [documents.onDidChangeContent, documents.onDidClose]) event(() => threadMaps.changed());
+for (const event of [documents.onDidChangeContent, documents.onDidClose]) {
+  event(e => {
+    const file = pathOf(e.document.uri);
+    if (file && isSourceFile(file)) threadMaps.changed();
+  });
+}
 
 connection.onDidChangeConfiguration(async change => {
   const pushed = (change.settings as { fearless?: unknown } | undefined)?.fearless;

@@ -220,14 +220,6 @@ describe('fearless CLI (dist/cli.js)', function () {
       assert.deepEqual(json(fearless(dir, 'check', 'src/gen/bump.ts', '--format', 'json')).diagnostics.map(where),
         ['src/gen/bump.ts:3:3 unsynchronized-shared-write'], 'a file named on the command line is checked');
     });
-
-    it('warns about a broken fearless.json, naming it, and still checks', function () {
-      const dir = project({ 'fearless.json': '{ "rules": ', 'src/main.ts': BUMP });
-      const run = fearless(dir, 'check', '--format', 'json');
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stderr, /fearless\.json/);
-      assert.deepEqual(json(run).diagnostics.map(where), ['src/main.ts:2:3 unsynchronized-shared-write']);
-    });
   });
 
   describe('without installed types', function () {

@@ -2,19 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  DEFAULT_CONFIG,
-  closestName,
-  configBaseDir,
-  formatConfigProblem,
-  loadConfig,
-  mergeConfig,
-  parseConfigText,
-} from '../../server/src/config.js';
+import { closestName, configIn, formatConfigProblem, loadConfigFile, parseConfigText } from '../../server/src/config.js';
+import { ConfigResolver } from '../../server/src/config-resolver.js';
 
 const RULES = ['busy-wait', 'unsynchronized-shared-write', 'unjoined-worker'];
 
 describe('config', () => {
+  const EMPTY = { root: false, rules: {}, include: [], exclude: [], ignores: [], overrides: [] };
+
   describe('parseConfigText', () => {
     const parse = (text: string, fromPackageJsonKey = false) =>
       parseConfigText(text, '/p/fearless.json', RULES, fromPackageJsonKey);
@@ -29,6 +24,7 @@ describe('config', () => {
       }`);
       assert.deepEqual(problems, []);
       assert.deepEqual(config, {
+        ...EMPTY,
         rules: { 'busy-wait': 'off', 'unjoined-worker': 'error' },
         environment: 'node',
         include: ['src/**'],
@@ -38,8 +34,8 @@ describe('config', () => {
 
     it('reports broken JSON with its position and falls back to the defaults', () => {
       const { config, problems } = parse('{\n  "rules": { "busy-wait": "off" }\n  "environment": "web"\n}');
-      assert.deepEqual(config, DEFAULT_CONFIG);
-      assert.deepEqual(problems, [{ file: '/p/fearless.json', message: 'JSON syntax error: Expected a comma', line: 3, column: 3 }]);
+      assert.deepEqual(config, EMPTY);
+      assert.deepEqual(problems, [{ file: '/p/fearless.json', message: 'JSON syntax error: Expected a comma', line: 3, column: 3, length: 13 }]);
     });
 
     it('counts positions after a byte-order mark and CRLF line breaks', () => {
@@ -53,7 +49,7 @@ describe('config', () => {
       const { problems } = parse('{ "rulez": {} }');
       assert.equal(
         problems[0].message,
-        'Unknown key "rulez"; did you mean "rules"? (expected rules, environment, include, exclude)',
+        'Unknown key "rulez"; did you mean "rules"? (expected root, rules, environment, overrides, ignores, include, exclude)',
       );
     });
 
@@ -93,7 +89,7 @@ describe('config', () => {
       const { config, problems } = parse(
         '{ "rules": [], "environment": "browser", "include": "src", "exclude": ["a", 1], "extra": 1 }',
       );
-      assert.deepEqual(config, { ...DEFAULT_CONFIG, exclude: ['a'] });
+      assert.deepEqual(config, { ...EMPTY, exclude: ['a'] });
       assert.deepEqual(
         problems.map((p) => p.message),
         [
@@ -101,7 +97,7 @@ describe('config', () => {
           'Invalid "environment" "browser" (expected node, web, auto)',
           '"include" must be an array of glob patterns, got "src"',
           '"exclude"[1] must be a glob pattern string, got 1',
-          'Unknown key "extra" (expected rules, environment, include, exclude)',
+          'Unknown key "extra" (expected root, rules, environment, overrides, ignores, include, exclude)',
         ],
       );
     });
@@ -117,9 +113,44 @@ describe('config', () => {
       assert.equal(config.environment, 'web');
       assert.equal(parse('{ "name": "x" }', true).problems[0].message, 'package.json has no "fearless" key');
     });
+
+    it('reads root, ignores and overrides', () => {
+      const { config, problems } = parse(`{
+        "root": true,
+        "ignores": ["dist/**"],
+        "overrides": [{ "files": ["**/*.test.ts"], "rules": { "busy-wait": "off" }, "environment": "node" }]
+      }`);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(config, {
+        ...EMPTY, root: true, ignores: ['dist/**'],
+        overrides: [{ files: ['**/*.test.ts'], rules: { 'busy-wait': 'off' }, environment: 'node' }],
+      });
+    });
+
+    it('names the override a mistake is in, and leaves out an override without files', () => {
+      const { config, problems } = parse(`{
+        "root": "yes",
+        "overrides": [
+          { "files": ["a/**"], "rules": { "busy-wiat": "off" }, "enviroment": "web" },
+          { "rules": { "busy-wait": "off" } },
+          { "files": [], "environment": "moon" },
+          3
+        ]
+      }`);
+      assert.deepEqual(config.overrides, [{ files: ['a/**'], rules: {} }]);
+      assert.deepEqual(problems.map(p => p.message), [
+        '"root" must be true or false, got "yes"',
+        'Unknown rule "busy-wiat" in "overrides"[0]."rules"; did you mean "busy-wait"?',
+        'Unknown key "enviroment"; did you mean "environment"? (expected files, rules, environment)',
+        '"overrides"[1] has no "files": the glob patterns it applies to',
+        'Invalid "overrides"[2]."environment" "moon" (expected node, web, auto)',
+        '"overrides"[2]."files" is empty: it would match nothing',
+        '"overrides"[3] must be an object with "files" and "rules" or "environment", got 3',
+      ]);
+    });
   });
 
-  describe('loadConfig', () => {
+  describe('files on disk', () => {
     let root: string;
     beforeEach(() => {
       root = realpathSync(mkdtempSync(path.join(tmpdir(), 'fearless-config-')));
@@ -133,78 +164,83 @@ describe('config', () => {
       return file;
     };
 
-    it('looks upward, past a package.json without the key', () => {
-      const file = write('fearless.json', { environment: 'node' });
-      write('pkg/package.json', { name: 'pkg' });
-      mkdirSync(path.join(root, 'pkg/src/deep'), { recursive: true });
-      const loaded = loadConfig(path.join(root, 'pkg/src/deep'), RULES);
-      assert.equal(loaded.file, file);
-      assert.equal(loaded.config.environment, 'node');
-      assert.equal(configBaseDir(loaded, path.join(root, 'pkg/src/deep')), root);
-    });
-
-    it('uses the "fearless" key of the nearest package.json', () => {
-      write('fearless.json', { environment: 'node' });
-      const file = write('pkg/package.json', { name: 'pkg', fearless: { rules: { 'busy-wait': 'error' } } });
-      const loaded = loadConfig(path.join(root, 'pkg'), RULES);
-      assert.equal(loaded.file, file);
-      assert.deepEqual(loaded.config.rules, { 'busy-wait': 'error' });
-    });
-
-    it('prefers fearless.json over package.json in the same directory', () => {
+    it('finds a directory\'s fearless.json before its package.json, and passes a package.json without the key', () => {
       const file = write('fearless.json', { environment: 'web' });
       write('package.json', { fearless: { environment: 'node' } });
-      const loaded = loadConfig(root, RULES);
-      assert.equal(loaded.file, file);
-      assert.equal(loaded.config.environment, 'web');
+      assert.equal(configIn(root, RULES)?.file, file);
+      write('pkg/package.json', { name: 'pkg' });
+      assert.equal(configIn(path.join(root, 'pkg'), RULES), undefined);
+      const keyed = write('keyed/package.json', { fearless: { rules: { 'busy-wait': 'error' } } });
+      assert.deepEqual(configIn(path.join(root, 'keyed'), RULES)?.config.rules, { 'busy-wait': 'error' });
+      assert.equal(configIn(path.join(root, 'keyed'), RULES)?.file, keyed);
     });
 
-    it('reads an explicit file, relative to the start directory, in either shape', () => {
-      write('conf/strict.json', { rules: { 'busy-wait': 'error' } });
-      write('conf/package.json', { fearless: { environment: 'web' } });
-      write('fearless.json', { environment: 'node' });
-      const explicit = loadConfig(root, RULES, 'conf/strict.json');
-      assert.equal(explicit.file, path.join(root, 'conf/strict.json'));
-      assert.deepEqual(explicit.config.rules, { 'busy-wait': 'error' });
-      assert.equal(explicit.config.environment, 'auto');
-      assert.equal(loadConfig(root, RULES, 'conf/package.json').config.environment, 'web');
-    });
-
-    it('reports a missing explicit file and uses the defaults', () => {
-      const loaded = loadConfig(root, RULES, 'nope.json');
+    it('reports a missing explicit file', () => {
       const file = path.join(root, 'nope.json');
-      assert.deepEqual(loaded.config, DEFAULT_CONFIG);
-      assert.deepEqual(loaded.problems, [{ file, message: `Cannot read config file ${file}: no such file` }]);
+      assert.deepEqual(loadConfigFile(file, RULES).problems, [{ file, message: `Cannot read config file ${file}: no such file` }]);
     });
 
     it('reports problems against the file they are in', () => {
       const file = write('fearless.json', '{\n  "environment": "moon"\n}');
-      const loaded = loadConfig(root, RULES);
-      assert.deepEqual(loaded.problems, [{ file, message: 'Invalid "environment" "moon" (expected node, web, auto)', line: 2, column: 18 }]);
-      assert.equal(formatConfigProblem(loaded.problems[0], root), 'fearless.json:2:18: Invalid "environment" "moon" (expected node, web, auto)');
+      const { problems } = configIn(root, RULES)!;
+      assert.deepEqual(problems, [{ file, message: 'Invalid "environment" "moon" (expected node, web, auto)', line: 2, column: 18, length: 6 }]);
+      assert.equal(formatConfigProblem(problems[0], root), 'fearless.json:2:18: Invalid "environment" "moon" (expected node, web, auto)');
     });
 
-    it('never hands out DEFAULT_CONFIG itself', () => {
-      write('fearless.json', '{}');
-      const loaded = loadConfig(root, RULES);
-      loaded.config.rules['busy-wait'] = 'off';
-      loaded.config.include.push('x');
-      assert.deepEqual(DEFAULT_CONFIG, { rules: {}, environment: 'auto', include: [], exclude: [] });
+    it('lays nearer files over farther ones, up to the first with root: true', () => {
+      write('fearless.json', { rules: { 'busy-wait': 'error' }, environment: 'web' });
+      write('repo/fearless.json', { root: true, rules: { 'unjoined-worker': 'hint' } });
+      write('repo/pkg/package.json', { fearless: { rules: { 'busy-wait': 'off' }, environment: 'node' } });
+      const resolver = new ConfigResolver(RULES);
+      const deep = resolver.resolve(path.join(root, 'repo/pkg/src/a.ts'));
+      assert.deepEqual(deep.config, { rules: { 'unjoined-worker': 'hint', 'busy-wait': 'off' }, environment: 'node' });
+      assert.deepEqual(deep.files, [path.join(root, 'repo/fearless.json'), path.join(root, 'repo/pkg/package.json')]);
+      assert.deepEqual(resolver.resolve(path.join(root, 'a.ts')).config, { rules: { 'busy-wait': 'error' }, environment: 'web' });
     });
-  });
 
-  it('takes globs relative to the start directory when no file was found', () => {
-    assert.equal(configBaseDir({ config: DEFAULT_CONFIG, problems: [] }, '/work/app'), path.resolve('/work/app'));
-  });
+    it('applies overrides in order over their file, each glob relative to that file', () => {
+      write('fearless.json', {
+        rules: { 'busy-wait': 'warning' },
+        overrides: [
+          { files: ['src/**/*.test.ts'], rules: { 'busy-wait': 'off' } },
+          { files: ['src/slow/**'], rules: { 'busy-wait': 'error' } },
+        ],
+      });
+      const resolver = new ConfigResolver(RULES);
+      const severity = (rel: string) => resolver.resolve(path.join(root, rel)).config.rules['busy-wait'];
+      assert.equal(severity('src/a.ts'), 'warning');
+      assert.equal(severity('src/a.test.ts'), 'off');
+      assert.equal(severity('src/slow/a.test.ts'), 'error');
+      assert.equal(severity('test/src/a.test.ts'), 'warning');
+    });
 
-  it('merges per rule id, later wins', () => {
-    const settings = mergeConfig(DEFAULT_CONFIG, { rules: { 'busy-wait': 'off', 'unjoined-worker': 'hint' }, include: ['a'] });
-    const merged = mergeConfig(settings, { rules: { 'busy-wait': 'error' }, environment: 'web' });
-    assert.deepEqual(merged, {
-      rules: { 'busy-wait': 'error', 'unjoined-worker': 'hint' },
-      environment: 'web',
-      include: ['a'],
-      exclude: [],
+    it('keeps a file out of walks by include, exclude and ignores; only ignores mark it ignored', () => {
+      write('fearless.json', { include: ['src/**'], exclude: ['src/vendor/**'], ignores: ['src/gen/**'] });
+      const resolver = new ConfigResolver(RULES);
+      const at = (rel: string) => resolver.resolve(path.join(root, rel));
+      assert.deepEqual([at('src/a.ts').included, at('src/a.ts').ignored], [true, false]);
+      assert.deepEqual([at('lib/a.ts').included, at('src/vendor/a.ts').included], [false, false]);
+      assert.deepEqual([at('src/gen/a.ts').ignored, resolver.selects(path.join(root, 'src/gen/a.ts'))], [true, false]);
+    });
+
+    it('uses an explicit file alone, its globs relative to it, and lays it over a base', () => {
+      write('fearless.json', { rules: { 'busy-wait': 'error' } });
+      const explicit = write('conf/strict.json', { overrides: [{ files: ['../src/**'], rules: { 'unjoined-worker': 'off' } }] });
+      const resolver = new ConfigResolver(RULES, { explicitFile: explicit });
+      const resolved = resolver.resolve(path.join(root, 'src/a.ts'), { rules: { 'busy-wait': 'hint' }, environment: 'web' });
+      assert.deepEqual(resolved.config, { rules: { 'busy-wait': 'hint', 'unjoined-worker': 'off' }, environment: 'web' });
+      assert.deepEqual(resolved.files, [explicit]);
+    });
+
+    it('reads each file once, tells of it, and collects its problems', () => {
+      write('fearless.json', '{ "rules": { "busy-wiat": "off" } }');
+      const told: string[] = [];
+      const resolver = new ConfigResolver(RULES, { onRead: loaded => told.push(loaded.file) });
+      resolver.resolve(path.join(root, 'a/b.ts'));
+      resolver.resolve(path.join(root, 'c.ts'));
+      assert.deepEqual(told, [path.join(root, 'fearless.json')]);
+      assert.deepEqual(resolver.problems.map(p => p.message), ['Unknown rule "busy-wiat" in "rules"; did you mean "busy-wait"?']);
+      assert.ok(resolver.hasRead(path.join(root, 'fearless.json')));
     });
   });
 

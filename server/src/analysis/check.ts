@@ -1,7 +1,8 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { configBaseDir, loadConfig, type ConfigProblem } from '../config';
+import type { ConfigProblem, FearlessConfig } from '../config';
+import { ConfigResolver } from '../config-resolver';
 import { RULE_METAS } from '../rules/index';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
 import { heapPressure } from './heap';
@@ -24,6 +25,7 @@ import { Workspace } from './workspace';
 
 export interface CheckOptions {
   cwd: string;
+  /** A configuration file for every file, instead of those found above each (relative to `cwd`). */
   configFile?: string;
   /** Each file's time budget (see budget.ts); the engine's default when absent. */
   budgetMs?: number;
@@ -62,7 +64,12 @@ export interface CheckResult {
   skipped: SkippedFile[];
   findings: Finding[];
   texts: ReadonlyMap<string, string>;
+  /** Mistakes in Fearless's configuration files: when there are any, nothing was analysed. */
+  configErrors: ConfigProblem[];
+  /** Problems of the projects' tsconfig.json / jsconfig.json files: their files were analysed on defaults. */
   configProblems: ConfigProblem[];
+  /** Files named on the command line that the configuration's `ignores` leave out. */
+  ignored: string[];
   usageErrors: string[];
   /** Internal failures of a rule on a file: the run went on without that rule's findings there. */
   internalErrors: string[];
@@ -107,7 +114,8 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   }
   internalErrors.push(...run.internalErrors);
   return {
-    files: run.files, skipped: run.skipped, findings, texts, configProblems: run.configProblems, usageErrors: run.usageErrors, internalErrors, untyped,
+    files: run.files, skipped: run.skipped, findings, texts, configErrors: run.configErrors, configProblems: run.configProblems,
+    ignored: run.ignored, usageErrors: run.usageErrors, internalErrors, untyped,
     ...(run.cache && { cache: run.cache }),
   };
 }
@@ -124,7 +132,9 @@ export interface AnalysedRun {
   cwd: string;
   files: string[];
   skipped: SkippedFile[];
+  configErrors: ConfigProblem[];
   configProblems: ConfigProblem[];
+  ignored: string[];
   usageErrors: string[];
   /** Failures outside a file's rules (its lock orders): the run went on without what failed. */
   internalErrors: string[];
@@ -152,21 +162,28 @@ const HEAP_PRESSURE = 0.6;
  */
 export function analysePaths(paths: string[], options: CheckOptions, onFile: (done: AnalysedFile) => void): AnalysedRun {
   const cwd = path.resolve(options.cwd);
-  const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
-  const { config } = loaded;
-  const collected = collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
-    include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
+  const configs = new ConfigResolver(RULE_METAS.map(m => m.id), {
+    ...(options.configFile !== undefined && { explicitFile: path.resolve(cwd, options.configFile) }),
   });
+  const collected = collectFiles(paths.length > 0 ? paths : ['.'], cwd, file => configs.selects(file));
   const { usageErrors } = collected;
+  const ignored = [...collected.named].filter(f => configs.resolve(f).ignored);
+  // A run on a weakened configuration would pass what the user meant to fail: nothing is analysed.
+  if (configs.problems.length > 0) {
+    return {
+      cwd, files: [], skipped: [], configErrors: configs.problems, configProblems: [], ignored, usageErrors, internalErrors: [], failures: [], reused: [],
+    };
+  }
   const texts = readAll(collected.files);
   // A file named on the command line is asked for: only what a folder brings in is left out.
   const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)), texts);
-  const left = new Set(skipped.map(s => s.file));
+  const left = new Set([...ignored, ...skipped.map(s => s.file)]);
   const files = collected.files.filter(f => !left.has(f));
+  const configOf = (file: string): FearlessConfig => configs.resolve(file).config;
   const workspace = new Workspace({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
   for (const file of files) workspace.add(file, texts.get(file));
   const reuse = options.cache && new ResultReuse(options.cache.previous, runKey({
-    version: options.cache.version, config, budgetMs: options.budgetMs, includeGenerated: options.includeGenerated, files,
+    version: options.cache.version, config: configs.loaded().map(c => [c.file, c.config]), budgetMs: options.budgetMs, includeGenerated: options.includeGenerated, files,
   }), files, texts);
   if (!reuse) texts.clear();
   const failures: AnalysedRun['failures'] = [];
@@ -235,7 +252,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
       const parsed = source === 'alone' ? reuse!.aloneTree(file) : workspace.get(file);
       if (!parsed) return;
       const analyse = (within: CrossFileContext): FileAnalysis =>
-        analyzeFile(parsed.sourceFile, parsed.program, config, within, { budgetMs: options.budgetMs });
+        analyzeFile(parsed.sourceFile, parsed.program, configOf(file), within, { budgetMs: options.budgetMs });
       if (!reuse) {
         onFile({ file, ...parsed, analysis: analyse(context) });
         return;
@@ -251,7 +268,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
     options.onProgress?.({ done: ++done, total: files.length, file });
   }
   return {
-    cwd, files, skipped, configProblems: [...loaded.problems, ...workspace.problems], usageErrors, internalErrors, failures, reused,
+    cwd, files, skipped, configErrors: [], configProblems: workspace.problems, ignored, usageErrors, internalErrors, failures, reused,
     ...(reuse && { cache: { data: reuse.data(), analysed, alone } }),
   };
 }

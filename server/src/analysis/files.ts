@@ -1,22 +1,17 @@
 /**
  * Which files a check covers: the files and folders named, expanded to the TypeScript and
- * JavaScript sources under them, never `node_modules`, filtered by the config's include/exclude.
+ * JavaScript sources under them, never `node_modules`, filtered by the configuration's choice.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { globSync } from 'tinyglobby';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 const SOURCE_FILE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`);
 const DECLARATION_FILE = /\.d\.[mc]?ts$/;
 
-export interface FileSelection {
-  include: readonly string[];
-  exclude: readonly string[];
-  /** The directory include/exclude patterns are relative to. */
-  baseDir: string;
-}
+/** Whether a file found in a folder is analysed (the configuration's `include`, `exclude` and `ignores`). */
+export type FileSelection = (file: string) => boolean;
 
 export interface CollectedFiles {
   files: string[];
@@ -47,16 +42,10 @@ export function isSourceFile(file: string): boolean {
   return SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file);
 }
 
-export function collectFiles(paths: readonly string[], cwd: string, selection: FileSelection): CollectedFiles {
+export function collectFiles(paths: readonly string[], cwd: string, selected: FileSelection): CollectedFiles {
   const files = new Set<string>();
   const named = new Set<string>();
   const usageErrors: string[] = [];
-  const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : () => true;
-  const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : () => false;
-  const selected = (file: string): boolean => {
-    const rel = path.relative(selection.baseDir, file).split(path.sep).join('/');
-    return included(rel) && !excluded(rel);
-  };
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     let stat: fs.Stats;

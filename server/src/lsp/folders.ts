@@ -1,43 +1,52 @@
 /**
- * The workspace folders the editor opened (multi-root), each with its own `fearless.*` settings and
- * its own project configuration (`fearless.json`). A file belongs to the innermost folder holding
- * it; a file outside every folder gets the configuration found from its own directory.
+ * The workspace folders the editor opened (multi-root), each with its own `fearless.*` settings,
+ * and the project configuration of every file (config-resolver.ts), laid over the settings of the
+ * folder holding it. A file belongs to the innermost folder holding it; a file outside every folder
+ * gets the first folder's settings.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigProblem, FearlessConfig, configBaseDir, loadConfig } from '../config';
+import type { LoadedConfig } from '../config';
+import { ConfigResolver, type ResolvedConfig } from '../config-resolver';
 import { RULE_METAS } from '../rules/index';
-import type { FileSelection } from '../analysis/files';
-import { DEFAULT_SETTINGS, Settings, effectiveConfig } from './settings';
+import { collectFiles } from '../analysis/files';
+import { DEFAULT_SETTINGS, Settings, settingsConfig } from './settings';
 
 export interface Folder {
   uri: string;
   dir: string;
   settings: Settings;
-  /** The project's configuration merged with the editor's settings. */
-  config: FearlessConfig;
-  selection: FileSelection;
-  problems: ConfigProblem[];
 }
 
 const RULE_IDS = RULE_METAS.map(m => m.id);
 
 export class Folders {
   private folders: Folder[] = [];
-  private readonly loose = new Map<string, Folder>();
+  private configs: ConfigResolver;
 
-  /** Replaces the folder list, (re)reading settings with `settingsOf`; whether anything differs from before. */
-  async set(uris: readonly string[], settingsOf: (uri: string | undefined) => Promise<Settings>): Promise<boolean> {
+  /** `onRead`: told of each configuration file as it is read (again after each `set`). */
+  constructor(private readonly onRead: (loaded: LoadedConfig) => void) {
+    this.configs = this.newResolver();
+  }
+
+  /**
+   * Replaces the folder list, (re)reading settings with `settingsOf`; with `rereadConfigs`, forgets
+   * the configuration files read: they are read again as files ask for them. Whether the folders or
+   * their settings differ.
+   */
+  async set(uris: readonly string[], settingsOf: (uri: string | undefined) => Promise<Settings>, rereadConfigs: boolean): Promise<boolean> {
     const next: Folder[] = [];
     for (const uri of uris) {
       if (!uri.startsWith('file:')) continue; // virtual folders: nothing on disk to analyse
-      next.push(load(uri, fileURLToPath(uri), await settingsOf(uri)));
+      next.push({ uri, dir: fileURLToPath(uri), settings: await settingsOf(uri) });
     }
     // Innermost first, so `of` finds the deepest folder holding a file.
     next.sort((a, b) => b.dir.length - a.dir.length);
     const changed = JSON.stringify(next) !== JSON.stringify(this.folders);
     this.folders = next;
-    this.loose.clear();
+    if (rereadConfigs) this.configs = this.newResolver();
+    // Each folder's own configuration is judged now, whether or not a file asks for it.
+    for (const folder of next) this.configs.filesIn(folder.dir);
     return changed;
   }
 
@@ -47,22 +56,26 @@ export class Folders {
 
   of(file: string): Folder {
     const owner = this.folders.find(f => file === f.dir || file.startsWith(f.dir + path.sep));
-    if (owner) return owner;
-    const dir = path.dirname(file);
-    let folder = this.loose.get(dir);
-    if (!folder) this.loose.set(dir, folder = load(undefined, dir, this.folders[0]?.settings ?? DEFAULT_SETTINGS));
-    return folder;
+    return owner ?? { uri: '', dir: path.dirname(file), settings: this.folders[0]?.settings ?? DEFAULT_SETTINGS };
   }
-}
 
-function load(uri: string | undefined, dir: string, settings: Settings): Folder {
-  const loaded = loadConfig(dir, RULE_IDS);
-  return {
-    uri: uri ?? '',
-    dir,
-    settings,
-    config: effectiveConfig(loaded.config, settings),
-    selection: { include: loaded.config.include, exclude: loaded.config.exclude, baseDir: configBaseDir(loaded, dir) },
-    problems: loaded.problems,
-  };
+  /** The configuration `file` is analysed with: its project's over its folder's settings. */
+  configOf(file: string): ResolvedConfig {
+    return this.configs.resolve(file, settingsConfig(this.of(file).settings));
+  }
+
+  /** The source files of a folder the configuration lets a walk through it analyse. */
+  filesOf(folder: Folder): string[] {
+    return collectFiles([folder.dir], folder.dir, file => this.configs.selects(file)).files;
+  }
+
+  /** Reads the configuration that applies in `dir`, if not yet read; whether `file` is among what was read. */
+  reads(dir: string, file: string): boolean {
+    this.configs.filesIn(dir);
+    return this.configs.hasRead(file);
+  }
+
+  private newResolver(): ConfigResolver {
+    return new ConfigResolver(RULE_IDS, { onRead: this.onRead });
+  }
 }

@@ -5,22 +5,24 @@
  * requests are served meanwhile, and stops when a newer scan starts. The thread graph makes the
  * work cross files: when a file's spawn sites change, the modules they start are judged again.
  */
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, MessageType, ShowMessageNotification, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from '../analysis/analyze';
 import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
-import { collectFiles, fileExists, isSourceFile, readText } from '../analysis/files';
+import { fileExists, isSourceFile, readText } from '../analysis/files';
 import { generatedReason } from '../analysis/generated';
 import { untypedSummary } from '../analysis/untyped-apis';
 import { ThreadGraph } from '../analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
 import { Workspace } from '../analysis/workspace';
-import { formatConfigProblem } from '../config';
+import { type LoadedConfig, formatConfigProblem } from '../config';
+import { ConfigDiagnostics, isConfigFile } from './config-diagnostics';
 import { Locator, toDiagnostic } from './convert';
-import { Folder, Folders } from './folders';
+import { Folders } from './folders';
 import type { Settings } from './settings';
 import { errorText } from '../analysis/error-text';
 import { STATUS_NOTIFICATION, type Status } from '../protocol/methods';
@@ -49,7 +51,8 @@ export class Session {
   readonly graph = new ThreadGraph(this.files);
   /** Lock orders of every file analysed so far: an inversion spans files. */
   private readonly lockOrder = new LockOrderGraph();
-  readonly folders = new Folders();
+  readonly folders = new Folders(loaded => this.configRead(loaded));
+  private readonly configDiagnostics: ConfigDiagnostics;
   private readonly results = new Map<string, Analysed>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Closed files whose diagnostics we published (run mode `workspace`), to clear when that stops. */
@@ -79,7 +82,9 @@ export class Session {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly canRefreshLenses: () => boolean,
-  ) {}
+  ) {
+    this.configDiagnostics = new ConfigDiagnostics(connection, file => documents.get(pathToFileURL(file).href)?.getText());
+  }
 
   /** The text a user sees for a file: the open document, else the disk. */
   readonly textOf = (file: string): string | undefined => {
@@ -95,6 +100,7 @@ export class Session {
   /** An edit (or an open): analyse after the folder's debounce, unless it only runs on save. */
   changed(doc: TextDocument, reason: 'open' | 'change' | 'save'): void {
     const file = pathOf(doc.uri);
+    if (file && isConfigFile(file)) return this.configDiagnostics.validate(file);
     if (!file || !isSourceFile(file)) return;
     const { settings } = this.folders.of(file);
     if (!settings.enable) return;
@@ -106,6 +112,7 @@ export class Session {
     this.cancel(doc.uri);
     this.results.delete(doc.uri);
     const file = pathOf(doc.uri);
+    if (file && isConfigFile(file)) return this.configDiagnostics.validate(file);
     if (file) this.workspace.refresh(file); // the disk is the truth again, unsaved edits are gone
     if (file && this.folders.of(file).settings.run === 'workspace' && isSourceFile(file)) {
       this.analyseClosed(file);
@@ -165,7 +172,7 @@ export class Session {
   async scan(progress: { report(percentage: number, message: string): void; done(): void }): Promise<void> {
     const generation = ++this.scanGeneration;
     const stale = (): boolean => generation !== this.scanGeneration;
-    const files = this.folders.all().flatMap(folder => collectFiles([folder.dir], folder.dir, folder.selection).files);
+    const files = this.folders.all().flatMap(folder => this.folders.filesOf(folder));
     const full = files.filter(f => this.folders.of(f).settings.run === 'workspace' && this.folders.of(f).settings.enable);
     const total = files.length + full.length;
     let done = 0;
@@ -209,15 +216,27 @@ export class Session {
     return sourceFile ? this.graph.update(sourceFile) : this.graph.remove(file);
   }
 
-  warnConfigProblems(): void {
-    for (const folder of this.folders.all()) {
-      for (const problem of folder.problems) {
-        // A notification: the server wants no answer, and a client that cannot give one must not fail it.
-        void this.connection.sendNotification(ShowMessageNotification.type, {
-          type: MessageType.Warning, message: `Fearless: ${formatConfigProblem(problem, folder.dir)} (using defaults)`,
-        });
-      }
+  /**
+   * After the configuration files were read again (`Folders.set`): those flagged before and not read
+   * since (deleted, or no longer above any file) are judged as they are now.
+   */
+  reviewConfigDiagnostics(): void {
+    for (const file of this.configDiagnostics.flaggedFiles()) {
+      if (!this.folders.reads(path.dirname(file), file)) this.configDiagnostics.validate(file);
     }
+  }
+
+  /** A configuration file read for analysis: its problems on it, and said once, for clients that show no diagnostics of closed files. */
+  private configRead(loaded: LoadedConfig): void {
+    this.configDiagnostics.read(loaded);
+    const [first, ...more] = loaded.problems;
+    if (!first) return;
+    const also = more.length > 0 ? ` (and ${more.length} more)` : '';
+    // A notification: the server wants no answer, and a client that cannot give one must not fail it.
+    void this.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `Fearless: ${formatConfigProblem(first, path.dirname(loaded.file))}${also}; the rest of the configuration applies`,
+    });
   }
 
   private schedule(uri: string, delayMs: number): void {
@@ -237,9 +256,8 @@ export class Session {
     const doc = this.documents.get(uri);
     const file = pathOf(uri);
     if (!doc || !file || !isSourceFile(file)) return undefined;
-    const folder = this.folders.of(file);
-    if (!folder.settings.enable) return undefined;
-    const analysis = this.analyse(file, folder, () => this.workspace.setText(file, doc.getText()));
+    if (!this.folders.of(file).settings.enable) return undefined;
+    const analysis = this.analyse(file, () => this.workspace.setText(file, doc.getText()));
     const result = { version: doc.version, analysis };
     this.results.set(uri, result);
     this.publish(uri, doc.version, analysis);
@@ -263,16 +281,18 @@ export class Session {
   }
 
   private analyseOnDisk(file: string): FileAnalysis | undefined {
-    const folder = this.folders.of(file);
-    if (!folder.settings.enable) return undefined;
-    return this.analyse(file, folder, () => {
+    if (!this.folders.of(file).settings.enable) return undefined;
+    return this.analyse(file, () => {
       if (!this.workspace.has(file)) this.workspace.add(file);
     });
   }
 
   /** `load` puts the file's text in the workspace: inside the guard, since the file may be gone from disk by now. */
-  private analyse(file: string, folder: Folder, load: () => void): FileAnalysis {
+  private analyse(file: string, load: () => void): FileAnalysis {
     try {
+      // As in `fearless check`: a file the configuration's `ignores` match is not analysed, open or not.
+      const { config, ignored } = this.folders.configOf(file);
+      if (ignored) return { findings: [], errors: [] };
       load();
       const parsed = this.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
@@ -298,7 +318,7 @@ export class Session {
       const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
       if (error) this.reportError(error);
       this.refreshTargets(this.lockOrder.update(file, edges));
-      const analysis = analyzeFile(parsed.sourceFile, parsed.program, folder.config, this.context);
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       const untypedChanged = this.noteUntyped(file, analysis.untyped ?? []);
       if (analysis.errors.length === 0 && (this.lastError !== undefined || untypedChanged)) {

@@ -51,13 +51,9 @@ export function parseSettings(raw: unknown): Settings {
 }
 
 /**
- * The configuration one analysis uses: the editor's settings under the project's `fearless.json`
- * (the project's file is shared by the team; the editor's settings are one person's defaults).
+ * What the editor's settings configure: what the project's `fearless.json` files are laid over
+ * (they are shared by the team; the editor's settings are one person's defaults).
  */
-export function effectiveConfig(project: FearlessConfig, settings: Settings): FearlessConfig {
-  return {
-    ...project,
-    rules: { ...settings.rules, ...project.rules },
-    environment: project.environment !== 'auto' ? project.environment : settings.environment ?? 'auto',
-  };
+export function settingsConfig(settings: Settings): FearlessConfig {
+  return { rules: settings.rules, environment: settings.environment ?? 'auto' };
 }

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import type { FileFacts } from '../analysis/file-facts';
-import { collectFiles, fileExists } from '../analysis/files';
+import { fileExists } from '../analysis/files';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import { THREAD_MAP_CHANGED_NOTIFICATION, THREAD_MAP_REQUEST as THREAD_MAP_METHOD, type ThreadMapParams, type ThreadMapResult } from '../protocol/methods';
 import type { Session } from './session';
@@ -37,7 +37,7 @@ export class ThreadMaps {
       throw new ResponseError(ErrorCodes.InvalidParams, `not a workspace folder: ${params.folderUri}`);
     }
     // A folder nested in another lists some files twice.
-    const files = new Set(folders.flatMap(f => collectFiles([f.dir], f.dir, f.selection).files));
+    const files = new Set(folders.flatMap(f => this.session.folders.filesOf(f)));
     const facts: FileFacts[] = [];
     for (const file of files) {
       await new Promise<void>(resolve => setImmediate(resolve));

@@ -207,6 +207,7 @@ describe('fearless check: the files it reads', function () {
     it('checks an ignored file or folder named on the command line, as ruff does', function () {
       const dir = projects.make(files);
       assert.deepEqual(paths(fearless(dir, 'check', 'src/table.gen.ts', 'dist', '--format', 'json')), ['dist/out.ts', 'src/table.gen.ts']);
+      assert.deepEqual(paths(fearless(dir, 'check', 'dist/*.ts', '--format', 'json')), ['dist/out.ts'], 'a glob in an ignored folder');
     });
   });
 

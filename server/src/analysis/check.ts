@@ -171,7 +171,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const { config } = loaded;
   const collected = options.given ? givenFile(cwd, options.given.file) : collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
     include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
-    ...(options.gitignore && { ignored: gitIgnored(cwd) }),
+    ignored: options.gitignore ? [gitIgnored(cwd)] : [],
   });
   const { usageErrors } = collected;
   const read = options.given

@@ -17,8 +17,11 @@ export interface FileSelection {
   exclude: readonly string[];
   /** The directory include/exclude patterns are relative to. */
   baseDir: string;
-  /** What else to leave out of what folders and globs bring in (never a path named itself): what git ignores, say. */
-  ignored?: SkipEntry;
+  /**
+   * What else to leave out of what folders and globs bring in (never a path named itself), one test per
+   * source: what git ignores, say. A folder named that one of them leaves out is searched without that one.
+   */
+  ignored?: readonly SkipEntry[];
 }
 
 export interface CollectedFiles {
@@ -73,12 +76,12 @@ export function collectFiles(paths: readonly string[], cwd: string, selection: F
   // Hidden folders (.git, .cache) and node_modules are never searched; neither is what the caller leaves out,
   // unless the folder named is itself left out: naming it asks for it, as naming a file does.
   const skipIn = (root: string): SkipEntry => {
-    const ignored = selection.ignored?.(root, true) ? undefined : selection.ignored;
+    const ignored = (selection.ignored ?? []).filter(leftOut => !leftOut(root, true));
     return (entry, isDirectory) => {
       const name = path.basename(entry);
       if (name.startsWith('.') || (isDirectory && name === 'node_modules')) return true;
       if (!isDirectory && !isSourceFile(entry)) return true;
-      return ignored?.(entry, isDirectory) === true;
+      return ignored.some(leftOut => leftOut(entry, isDirectory));
     };
   };
   /** Adds what `keep` takes of the files under `root`, not entering the folders too deep to hold any; how many it found. */

@@ -169,14 +169,13 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const cwd = path.resolve(options.cwd);
   const loaded = loadConfig(cwd, RULE_METAS.map(m => m.id), options.configFile);
   const { config } = loaded;
-  const collected = options.given ? givenFile(cwd, options.given.file) : collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
+  const { given } = options;
+  const collected = given ? givenFile(cwd, given.file) : collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
     include: config.include, exclude: config.exclude, baseDir: configBaseDir(loaded, cwd),
     ignored: options.gitignore ? [gitIgnored(cwd)] : [],
   });
   const { usageErrors } = collected;
-  const read = options.given
-    ? { texts: new Map(collected.files.map(file => [file, options.given!.text])), unreadable: [] }
-    : readAll(collected.files);
+  const read = given ? { texts: new Map(collected.files.map(file => [file, given.text])), unreadable: [] } : readAll(collected.files);
   const { texts } = read;
   const unreadable = [...collected.unreadable, ...read.unreadable];
   // A file named on the command line is asked for: only what a folder brings in is left out.

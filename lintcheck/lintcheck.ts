@@ -49,7 +49,7 @@ function runRepo(pinned: PinnedRepo, dir: string, cli: string): RepoRun {
   const usage = JSON.parse(child.output[3]!.toString()) as { maxRssKb: number };
   const report = JSON.parse(child.stdout.toString()) as JsonOutput & { skipped?: { file: string }[] };
   const skipped = new Set((report.skipped ?? []).map(s => path.resolve(dir, s.file)));
-  const { files } = collectFiles(pinned.paths, dir, () => true);
+  const { files } = collectFiles(pinned.paths, dir, { selected: () => true });
   let lines = 0;
   let nonTestLines = 0;
   for (const file of files) {

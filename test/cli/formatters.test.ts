@@ -4,6 +4,7 @@ import type { Finding, Fix, Severity, Span } from '../../server/src/analysis/fin
 import type { SkippedFile } from '../../server/src/analysis/generated';
 import { LineIndex, lineColumn, offsetOf } from '../../server/src/analysis/positions';
 import type { RuleMeta } from '../../server/src/rules/meta';
+import { formatGithub } from '../../server/src/cli/format-github';
 import { formatJson, type JsonOutput } from '../../server/src/cli/format-json';
 import { toSarifLog } from '../../server/src/cli/format-sarif';
 import { formatStylish } from '../../server/src/cli/format-stylish';
@@ -248,6 +249,32 @@ describe('format stylish', () => {
   it('colors only when asked', () => {
     assert.doesNotMatch(formatStylish(mixed, cwd, { color: false, hints: true }), /\x1b\[/);
     assert.match(formatStylish(mixed, cwd, { color: true, hints: true }), /\x1b\[31merror/);
+  });
+});
+
+describe('format github', () => {
+  it('prints one annotation a finding, sorted, hints only when asked, info as notice', () => {
+    assert.equal(formatGithub(mixed, cwd, { hints: false }), [
+      '::notice file=a.ts,line=1,endLine=1,col=1,endColumn=7,title=lock-without-finally::Unlock in finally.',
+      '::warning file=lib/c.js,line=3,endLine=3,col=3,endColumn=11,title=unsynchronized-shared-write::Plain store to shared memory.',
+      '::error file=src/b.ts,line=1,endLine=1,col=1,endColumn=1,title=parse-error::Oops.',
+      '::warning file=src/b.ts,line=2,endLine=2,col=7,endColumn=13,title=unsynchronized-shared-write::Plain write to shared memory.',
+      '',
+    ].join('\n'));
+    assert.match(formatGithub(mixed, cwd, { hints: true }), /^::notice file=a\.ts,line=1,endLine=1,col=8,endColumn=9,title=prefer-atomic-over-lock::Use an atomic\.$/m);
+    assert.equal(formatGithub(report([]), cwd, { hints: false }), '');
+  });
+
+  it('escapes % and line breaks everywhere, and , : in properties; drops columns across lines', () => {
+    const file = path.join(cwd, 'we,ird:name.ts');
+    const text = 'a\nb';
+    const out = formatGithub({
+      files: [file],
+      findings: [finding('busy-wait', 'warning', { file, start: 0, end: 3 }, '100% sure:\r\nspins, twice.')],
+      texts: new Map([[file, text]]),
+      configProblems: [],
+    }, cwd, { hints: false });
+    assert.equal(out, '::warning file=we%2Cird%3Aname.ts,line=1,endLine=2,title=busy-wait::100%25 sure:%0D%0Aspins, twice.\n');
   });
 });
 

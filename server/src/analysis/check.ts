@@ -10,7 +10,8 @@ import { DEFAULT_FILE_BUDGET_MS } from './budget';
 import type { CrossFileContext } from './cross-thread';
 import { errorText } from './error-text';
 import type { FileFacts } from './file-facts';
-import { collectFiles, readText } from './files';
+import { type CollectedFiles, collectFiles, isSourceFile, notSource, readSource, readText } from './files';
+import { GitIgnores } from './gitignore';
 import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
 import { DiskModuleFiles } from './module-files';
@@ -21,6 +22,7 @@ import { type CacheData, runKey } from './result-cache';
 import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import type { ts } from './ts';
+import type { Unreadable } from './walk';
 import { Workspace } from './workspace';
 
 export interface CheckOptions {
@@ -31,6 +33,10 @@ export interface CheckOptions {
   budgetMs?: number;
   /** Analyse generated and minified files found in folders too (see generated.ts). */
   includeGenerated?: boolean;
+  /** Leave out of what folders and globs bring in what git ignores (.gitignore files, .git/info/exclude). */
+  gitignore?: boolean;
+  /** One file checked with this text instead of the disk's (the CLI's `--stdin`): no path is searched. */
+  given?: { file: string; text: string };
   /** Told after each file's analysis: how many of how many are done, and the file just done. */
   onProgress?: (progress: CheckProgress) => void;
   /** Reuse results kept by an earlier run, and keep this run's (see result-cache.ts); none: nothing is reused or kept. */
@@ -73,6 +79,8 @@ export interface CheckResult {
   usageErrors: string[];
   /** Internal failures of a rule on a file: the run went on without that rule's findings there. */
   internalErrors: string[];
+  /** Files and folders that could not be read, each with its `read-error` finding: the run is incomplete. */
+  unreadable: Unreadable[];
   /** Uses of thread APIs whose types are missing, which some rules could therefore not check. */
   untyped: UntypedApiUse[];
   cache?: CacheOutcome;
@@ -106,6 +114,10 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
     untyped.push(...entry.untyped);
     internalErrors.push(...entry.errors);
   }
+  for (const entry of run.unreadable) {
+    texts.set(entry.path, '');
+    findings.push(readErrorFinding(entry));
+  }
   for (const failure of run.failures) {
     // Its finding is at the start of the file: any text places it, the report needs one.
     if (!texts.has(failure.file)) texts.set(failure.file, readText(failure.file) ?? '');
@@ -115,7 +127,7 @@ export function checkPaths(paths: string[], options: CheckOptions): CheckResult 
   internalErrors.push(...run.internalErrors);
   return {
     files: run.files, skipped: run.skipped, findings, texts, configErrors: run.configErrors, configProblems: run.configProblems,
-    ignored: run.ignored, usageErrors: run.usageErrors, internalErrors, untyped,
+    ignored: run.ignored, usageErrors: run.usageErrors, internalErrors, unreadable: run.unreadable, untyped,
     ...(run.cache && { cache: run.cache }),
   };
 }
@@ -138,6 +150,8 @@ export interface AnalysedRun {
   usageErrors: string[];
   /** Failures outside a file's rules (its lock orders): the run went on without what failed. */
   internalErrors: string[];
+  /** Files and folders that could not be read: neither in `files` nor analysed. */
+  unreadable: Unreadable[];
   /** Files the engine itself failed on: each is reported once, and the run went on. */
   failures: { file: string; error: unknown }[];
   /** Files whose results the cache gave (not handed to `onFile`). */
@@ -165,19 +179,26 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const configs = new ConfigResolver(RULE_METAS.map(m => m.id), {
     ...(options.configFile !== undefined && { explicitFile: path.resolve(cwd, options.configFile) }),
   });
-  const collected = collectFiles(paths.length > 0 ? paths : ['.'], cwd, file => configs.selects(file));
+  const { given } = options;
+  const collected = given ? givenFile(cwd, given.file) : collectFiles(paths.length > 0 ? paths : ['.'], cwd, {
+    selected: file => configs.selects(file),
+    ignored: options.gitignore ? [gitIgnored(cwd)] : [],
+  });
   const { usageErrors } = collected;
   const ignored = [...collected.named].filter(f => configs.resolve(f).ignored);
   // A run on a weakened configuration would pass what the user meant to fail: nothing is analysed.
   if (configs.problems.length > 0) {
     return {
-      cwd, files: [], skipped: [], configErrors: configs.problems, configProblems: [], ignored, usageErrors, internalErrors: [], failures: [], reused: [],
+      cwd, files: [], skipped: [], configErrors: configs.problems, configProblems: [], ignored, usageErrors, internalErrors: [], unreadable: [],
+      failures: [], reused: [],
     };
   }
-  const texts = readAll(collected.files);
+  const read = given ? { texts: new Map(collected.files.map(file => [file, given.text])), unreadable: [] } : readAll(collected.files);
+  const { texts } = read;
+  const unreadable = [...collected.unreadable, ...read.unreadable];
   // A file named on the command line is asked for: only what a folder brings in is left out.
   const skipped = options.includeGenerated ? [] : generatedAmong(collected.files.filter(f => !collected.named.has(f)), texts);
-  const left = new Set([...ignored, ...skipped.map(s => s.file)]);
+  const left = new Set([...ignored, ...skipped.map(s => s.file), ...read.unreadable.map(u => u.path)]);
   const files = collected.files.filter(f => !left.has(f));
   const configOf = (file: string): FearlessConfig => configs.resolve(file).config;
   const workspace = new Workspace({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
@@ -268,7 +289,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
     options.onProgress?.({ done: ++done, total: files.length, file });
   }
   return {
-    cwd, files, skipped, configErrors: [], configProblems: workspace.problems, ignored, usageErrors, internalErrors, failures, reused,
+    cwd, files, skipped, configErrors: [], configProblems: workspace.problems, ignored, usageErrors, internalErrors, unreadable, failures, reused,
     ...(reuse && { cache: { data: reuse.data(), analysed, alone } }),
   };
 }
@@ -287,14 +308,40 @@ function internalErrorFinding(file: string, error: unknown): Finding {
   };
 }
 
-/** Every file's text, read once (unreadable ones are left to the workspace, which reads them again). */
-function readAll(files: readonly string[]): Map<string, string> {
+/** The finding of a file or folder that could not be read: the run goes on without it, and says so. */
+function readErrorFinding(entry: Unreadable): Finding {
+  const message = entry.kind === 'loop'
+    ? `This is ${entry.reason}: a loop, so it was not followed (the files it leads to are checked where they are).`
+    : entry.kind === 'file'
+      ? `Fearless could not read this file (${entry.reason}), so it was not analysed.`
+      : `Fearless could not read this folder (${entry.reason}), so the files in it were not checked.`;
+  return { rule: 'read-error', severity: 'error', span: { file: entry.path, start: 0, end: 0 }, related: [], fixes: [], message };
+}
+
+/** What git ignores, asked of each file and folder a walk finds. */
+function gitIgnored(cwd: string): (file: string, isDirectory: boolean) => boolean {
+  const ignores = new GitIgnores(cwd);
+  return (file, isDirectory) => ignores.ignores(file, isDirectory);
+}
+
+/** The one file a check of given text covers: named, so checked whatever include/exclude say, if a source file. */
+function givenFile(cwd: string, name: string): CollectedFiles {
+  const file = path.resolve(cwd, name);
+  return isSourceFile(file)
+    ? { files: [file], named: new Set([file]), usageErrors: [], unreadable: [] }
+    : { files: [], named: new Set(), usageErrors: [notSource(name)], unreadable: [] };
+}
+
+/** Every file's text, read once, and the files that could not be read. */
+function readAll(files: readonly string[]): { texts: Map<string, string>; unreadable: Unreadable[] } {
   const texts = new Map<string, string>();
+  const unreadable: Unreadable[] = [];
   for (const file of files) {
-    const text = readText(file);
-    if (text !== undefined) texts.set(file, text);
+    const read = readSource(file);
+    if (typeof read === 'string') texts.set(file, read);
+    else unreadable.push(read);
   }
-  return texts;
+  return { texts, unreadable };
 }
 
 /** The files that read as generated or minified, with why. */
@@ -302,7 +349,7 @@ function generatedAmong(files: readonly string[], texts: ReadonlyMap<string, str
   const skipped: SkippedFile[] = [];
   for (const file of files) {
     const text = texts.get(file);
-    if (text === undefined) continue; // the workspace reports a file it cannot read
+    if (text === undefined) continue;
     const reason = generatedReason(file, text);
     if (reason) skipped.push({ file, reason });
   }

@@ -90,6 +90,14 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
   }));
 
   const failures = (report.internalErrors ?? []).map((text): Sarif.Notification => ({ level: 'error', message: { text } }));
+  // Each has its read-error result too; here it makes the run incomplete, as the exit code says.
+  const unread = [...report.unreadable ?? []]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((entry): Sarif.Notification => ({
+      level: 'error',
+      message: { text: `Not read: ${entry.reason}.` },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(entry.path) } }],
+    }));
   // Sorted by path like the results; a skip is by design, so it does not make the run unsuccessful.
   const skips = sortSkipped(report.skipped ?? [], locator).map((skip): Sarif.Notification => ({
     level: 'note',
@@ -118,9 +126,11 @@ export function toSarifLog(report: Report, cwd: string, options: SarifOptions): 
         },
       },
       invocations: [{
-        executionSuccessful: failures.length === 0,
+        executionSuccessful: failures.length + unread.length === 0,
         ...(notifications.length === 0 ? {} : { toolConfigurationNotifications: notifications }),
-        ...(failures.length + skips.length + untyped.length === 0 ? {} : { toolExecutionNotifications: [...failures, ...untyped, ...skips] }),
+        ...(failures.length + unread.length + skips.length + untyped.length === 0
+          ? {}
+          : { toolExecutionNotifications: [...failures, ...unread, ...untyped, ...skips] }),
       }],
       originalUriBaseIds: { [SRCROOT]: { uri: root.endsWith('/') ? root : `${root}/` } },
       columnKind: 'utf16CodeUnits',

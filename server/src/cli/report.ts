@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { UntypedApiUse } from '../analysis/analyze';
 import type { Finding, Span } from '../analysis/finding';
 import type { SkippedFile } from '../analysis/generated';
+import type { Unreadable } from '../analysis/walk';
 import { LineIndex } from '../analysis/positions';
 import type { ConfigProblem } from '../config';
 
@@ -15,6 +16,8 @@ export interface Report {
   configProblems: readonly ConfigProblem[];
   /** Failures of the tool itself that the run survived: its findings are incomplete. */
   internalErrors?: readonly string[];
+  /** Files and folders that could not be read (each has its read-error finding): the run is incomplete. */
+  unreadable?: readonly Unreadable[];
   /** Uses of thread APIs without types: some rules could not check them. */
   untyped?: readonly UntypedApiUse[];
 }

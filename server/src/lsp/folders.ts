@@ -66,7 +66,7 @@ export class Folders {
 
   /** The source files of a folder the configuration lets a walk through it analyse. */
   filesOf(folder: Folder): string[] {
-    return collectFiles([folder.dir], folder.dir, file => this.configs.selects(file)).files;
+    return collectFiles([folder.dir], folder.dir, { selected: file => this.configs.selects(file) }).files;
   }
 
   /** Reads the configuration that applies in `dir`, if not yet read; whether `file` is among what was read. */

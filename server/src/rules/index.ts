@@ -86,6 +86,12 @@ export const ENGINE_METAS: readonly RuleMeta[] = [
     description: 'A file too costly to analyse (too slow, or nested too deeply) was analysed only in part, or not at all.',
   },
   {
+    id: 'read-error',
+    family: 'meta',
+    defaultSeverity: 'error',
+    description: 'A file or folder could not be read (permissions, removed during the run, a symbolic link loop); the run went on with the others.',
+  },
+  {
     id: 'internal-error',
     family: 'meta',
     defaultSeverity: 'error',

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { SEVERITIES, type SeverityOption } from './analysis/finding.js';
+import { SEVERITY_OPTIONS, type SeverityOption } from './analysis/finding.js';
+import { ENVIRONMENTS, type Environment } from './analysis/environment.js';
 import { nearestNames } from './nearest-names.js';
 
-export type Environment = 'node' | 'web' | 'auto';
 
 /** What one file's analysis is configured with. */
 export interface FearlessConfig {
@@ -69,8 +69,6 @@ export const DEFAULT_CONFIG: FearlessConfig = Object.freeze({
  */
 const ALWAYS_KNOWN_RULES = ['unused-ignore'];
 
-const SEVERITY_OPTIONS: readonly SeverityOption[] = ['off', ...SEVERITIES];
-const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
 const KEYS = ['root', 'rules', 'environment', 'overrides', 'ignores', 'include', 'exclude'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'environment'] as const;
 /** Editors add `$schema` for completion; it is not configuration. */

@@ -8,12 +8,15 @@ import { builtinModules } from 'node:module';
 import { ts } from './ts';
 
 export type Runtime = 'node' | 'web' | 'undecided';
+/** What a configuration says of its files' runtime: `auto` tells it per module. */
+export type Environment = 'node' | 'web' | 'auto';
+export const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
 
 const NODE_BUILTINS = new Set(builtinModules);
 const NODE_GLOBALS = new Set(['require', 'process', '__dirname', '__filename', 'Buffer']);
 const WEB_GLOBALS = new Set(['self', 'window', 'document', 'importScripts', 'navigator']);
 
-export function detectRuntime(file: ts.SourceFile, configured: 'node' | 'web' | 'auto'): Runtime {
+export function detectRuntime(file: ts.SourceFile, configured: Environment): Runtime {
   if (configured !== 'auto') return configured;
   let node = false;
   let web = /^\/\/\/\s*<reference\s+lib=["'](dom|webworker)/m.test(file.text);

@@ -9,7 +9,7 @@ import { LockModel, lockModelOf } from './locks/model';
 import { ProvenanceAnalysis } from './provenance';
 import { References } from './references';
 import { ModuleRole, Thread, moduleRole, threadAt } from './threads';
-import { Runtime, detectRuntime } from './environment';
+import { type Environment, Runtime, detectRuntime } from './environment';
 import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory-access';
 import { LoopAnalysis } from './loops';
 import { SharingAnalysis } from './sharing';
@@ -26,7 +26,7 @@ import { Channel, messageChannels } from './ports';
 const DISK = new DiskModuleFiles();
 
 export interface FileFactsOptions {
-  environment: 'node' | 'web' | 'auto';
+  environment: Environment;
   /** The thread graph and the other files: what this file's threads receive and who spawns them. */
   context?: CrossFileContext;
 }

@@ -6,6 +6,8 @@
 export type Severity = 'hint' | 'info' | 'warning' | 'error';
 export type SeverityOption = Severity | 'off';
 export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+/** What a configuration may set a rule to. */
+export const SEVERITY_OPTIONS: readonly SeverityOption[] = ['off', ...SEVERITIES];
 
 /** A range of one file; `file` is an absolute path. */
 export interface Span {

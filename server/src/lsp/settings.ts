@@ -3,8 +3,9 @@
  * (`workspace/configuration`, `initializationOptions` or `didChangeConfiguration`) and validated:
  * a wrong value falls back to its default rather than breaking analysis.
  */
-import { SEVERITIES, type SeverityOption } from '../analysis/finding';
-import type { Environment, FearlessConfig } from '../config';
+import { SEVERITY_OPTIONS, type SeverityOption } from '../analysis/finding';
+import { ENVIRONMENTS, type Environment } from '../analysis/environment';
+import type { FearlessConfig } from '../config';
 
 export type RunMode = 'onType' | 'onSave' | 'workspace';
 
@@ -28,8 +29,6 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 }) as Settings;
 
 const RUN_MODES: readonly RunMode[] = ['onType', 'onSave', 'workspace'];
-const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
-const SEVERITY_OPTIONS: readonly string[] = ['off', ...SEVERITIES];
 
 /** Reads a `fearless` settings object, keeping only well-formed values. */
 export function parseSettings(raw: unknown): Settings {
@@ -37,7 +36,7 @@ export function parseSettings(raw: unknown): Settings {
   const rules: Record<string, SeverityOption> = {};
   if (typeof o.rules === 'object' && o.rules !== null) {
     for (const [id, severity] of Object.entries(o.rules)) {
-      if (typeof severity === 'string' && SEVERITY_OPTIONS.includes(severity)) rules[id] = severity as SeverityOption;
+      if (typeof severity === 'string' && (SEVERITY_OPTIONS as readonly string[]).includes(severity)) rules[id] = severity as SeverityOption;
     }
   }
   return {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { expandSnippet as expand, parseSnippet } from '../../server/src/snippets/snippet-syntax';
+import { parseSnippet } from '../../server/src/snippets/snippet-syntax';
+import { expandSnippet as expand } from '../../server/src/snippets/snippet-expansion';
 
 describe('snippet syntax expander', function () {
   describe('tab stops, placeholders and choices', function () {

@@ -24,7 +24,8 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { type Exit, exec } from '../support/processes';
 import { Browser, chromium } from 'playwright-core';
-import { type SnippetNode, expandSnippet, knownVariables, parseSnippet } from '../../server/src/snippets/snippet-syntax';
+import { type SnippetNode, parseSnippet } from '../../server/src/snippets/snippet-syntax';
+import { expandSnippet, knownVariables } from '../../server/src/snippets/snippet-expansion';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');

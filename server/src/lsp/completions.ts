@@ -6,7 +6,7 @@
 import type { CompletionItem, TextEdit } from 'vscode-languageserver/node';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver/node';
 import { ts } from '../analysis/ts';
-import { expandSnippet } from '../snippets/snippet-syntax';
+import { expandSnippet } from '../snippets/snippet-expansion';
 import { Snippet, SnippetImport, snippetsFor } from '../snippets/library';
 import { Locator } from './convert';
 

@@ -12,7 +12,7 @@ import { spawnSites } from '../analysis/spawns';
 import type { ModuleFiles } from '../analysis/module-files';
 import { outerParent } from '../analysis/syntax';
 import { snippetByPrefix } from '../snippets/library';
-import { expandSnippet } from '../snippets/snippet-syntax';
+import { expandSnippet } from '../snippets/snippet-expansion';
 import type { Locator } from './convert';
 
 export const CREATE_WORKER_KIND = `${CodeActionKind.Refactor}.fearless.createWorker`;

@@ -18,8 +18,8 @@ import { Workspace } from '../server/src/analysis/workspace';
 import { ThreadGraph } from '../server/src/analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../server/src/analysis/lock-order';
 import { isSourceFile } from '../server/src/analysis/files';
-import { RULES } from '../server/src/rules/index';
-import type { Finding, TextEdit } from '../server/src/analysis/finding';
+import { RULES } from '../server/src/rules/registry';
+import type { Finding, TextEdit } from '../server/src/core/finding';
 import { compareFindings, expectations, stripAnnotations } from './support/expectations';
 
 const ROOT = path.join(__dirname, 'fixtures');

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { SEVERITY_OPTIONS, type SeverityOption } from './analysis/finding.js';
-import { ENVIRONMENTS, type Environment } from './analysis/environment.js';
-import { nearestNames } from './nearest-names.js';
+import { SEVERITY_OPTIONS, type SeverityOption } from './core/finding.js';
+import { ENVIRONMENTS, type Environment } from './core/environment.js';
+import { nearestNames } from './core/nearest-names.js';
+import { UNUSED_IGNORE } from './core/engine-diagnostics.js';
 
 
 /** What one file's analysis is configured with. */
@@ -67,7 +68,7 @@ export const DEFAULT_CONFIG: FearlessConfig = Object.freeze({
  * The suppression module's own rule: it is not in the engine's rule list, yet users configure
  * its severity like any other rule.
  */
-const ALWAYS_KNOWN_RULES = ['unused-ignore'];
+const ALWAYS_KNOWN_RULES = [UNUSED_IGNORE];
 
 const KEYS = ['root', 'rules', 'environment', 'overrides', 'ignores', 'include', 'exclude'] as const;
 const OVERRIDE_KEYS = ['files', 'rules', 'environment'] as const;

@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainAt, spawnsOf } from './views/explain';
 import { isSourceFile } from './analysis/files';
-import { LineIndex, withoutBom } from './analysis/positions';
+import { LineIndex, withoutBom } from './core/positions';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
 import { spawnLenses, workerModuleLens } from './lsp/code-lens';
 import { Locator } from './lsp/convert';
@@ -23,7 +23,7 @@ import { Session, newWorkspace, pathOf } from './lsp/session';
 import { THREAD_MAP_REQUEST, ThreadMaps } from './lsp/thread-map-request';
 import type { ThreadMapParams } from './protocol/methods';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
-import { errorText } from './analysis/error-text';
+import { errorText } from './core/error-text';
 
 /** Executed by the server so every client can offer "fix all" as a command. */
 const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { applyEdits, applyFixes } from '../../server/src/analysis/apply-edits';
-import type { Finding, Fix, FixKind, TextEdit } from '../../server/src/analysis/finding';
+import type { Finding, Fix, FixKind, TextEdit } from '../../server/src/core/finding';
 
 const F = '/p/main.ts';
 const G = '/p/worker.ts';

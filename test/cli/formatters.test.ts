@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Finding, Fix, Severity, Span } from '../../server/src/analysis/finding';
+import type { Finding, Fix, Severity, Span } from '../../server/src/core/finding';
 import type { SkippedFile } from '../../server/src/analysis/generated';
-import { LineIndex, lineColumn, offsetOf } from '../../server/src/analysis/positions';
-import type { RuleMeta } from '../../server/src/rules/meta';
+import { LineIndex, lineColumn, offsetOf } from '../../server/src/core/positions';
+import type { RuleMeta } from '../../server/src/core/rule-meta';
 import { formatGithub } from '../../server/src/cli/format-github';
 import { formatJson, type JsonOutput } from '../../server/src/cli/format-json';
 import { toSarifLog } from '../../server/src/cli/format-sarif';

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkPaths, type CheckResult } from '../../server/src/analysis/check';
-import { LineIndex } from '../../server/src/analysis/positions';
-import { RULES } from '../../server/src/rules/index';
+import { LineIndex } from '../../server/src/core/positions';
+import { RULES } from '../../server/src/rules/registry';
 import { type RuleExample, ruleExamples } from './rule-examples';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -11,13 +11,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { analyzeFile } from '../../server/src/analysis/analyze';
 import { applyFixes } from '../../server/src/analysis/apply-edits';
-import { BUDGET_RULE, MAX_SYNTAX_DEPTH } from '../../server/src/analysis/budget';
+import { MAX_SYNTAX_DEPTH } from '../../server/src/analysis/budget';
+import { BUDGET_EXCEEDED } from '../../server/src/core/engine-diagnostics';
 import { checkPaths } from '../../server/src/analysis/check';
-import type { Finding } from '../../server/src/analysis/finding';
-import { LineIndex } from '../../server/src/analysis/positions';
+import type { Finding } from '../../server/src/core/finding';
+import { LineIndex } from '../../server/src/core/positions';
 import { Workspace } from '../../server/src/analysis/workspace';
 import { DEFAULT_CONFIG } from '../../server/src/config';
-import { RULES } from '../../server/src/rules/index';
+import { RULES } from '../../server/src/rules/registry';
 import { FUZZ_SEED, LONG_RUN, generatedCase, mutatedCase, pathologicalCases, runs, seedCases, type Case } from './support/corpus';
 import { EngineHarness, tempPackage } from './support/engine';
 import { findingProblems } from './support/invariants';
@@ -90,7 +91,7 @@ describe('reliability: the engine', function () {
 
     for (const name of Object.keys(cases).filter(n => /^(deep|long)/.test(n))) {
       it(`${name}: one budget finding, and nothing else`, () => {
-        assert.deepEqual(of(name, 'deep.ts').map(f => f.rule), [BUDGET_RULE]);
+        assert.deepEqual(of(name, 'deep.ts').map(f => f.rule), [BUDGET_EXCEEDED]);
         assert.match(of(name, 'deep.ts')[0].message, new RegExp(`more than ${MAX_SYNTAX_DEPTH} levels`));
       });
     }
@@ -145,14 +146,14 @@ describe('reliability: the engine', function () {
       const parsed = workspace.get(file)!;
       const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, undefined, { budgetMs: -1 });
       assert.deepEqual(errors, []);
-      assert.deepEqual(findings.map(f => f.rule), [BUDGET_RULE]);
+      assert.deepEqual(findings.map(f => f.rule), [BUDGET_EXCEEDED]);
       assert.equal(findings[0].severity, 'info');
       for (const rule of RULES) assert.ok(findings[0].message.includes(rule.meta.id), rule.meta.id);
     });
 
     it('turned off with the rule: no finding, the cut still made', () => {
       const parsed = workspace.get(file)!;
-      const config = { ...DEFAULT_CONFIG, rules: { [BUDGET_RULE]: 'off' as const } };
+      const config = { ...DEFAULT_CONFIG, rules: { [BUDGET_EXCEEDED]: 'off' as const } };
       assert.deepEqual(analyzeFile(parsed.sourceFile, parsed.program, config, undefined, { budgetMs: -1 }).findings, []);
     });
 
@@ -166,7 +167,7 @@ describe('reliability: the engine', function () {
       try {
         const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, undefined, { budgetMs: Infinity });
         assert.deepEqual(errors, []);
-        const budget = findings.filter(f => f.rule === BUDGET_RULE);
+        const budget = findings.filter(f => f.rule === BUDGET_EXCEEDED);
         assert.equal(budget.length, 1);
         assert.match(budget[0].message, /busy-wait ran out of stack/);
         assert.ok(findings.some(f => f.rule === 'unsynchronized-shared-write'), 'the other rules still ran');

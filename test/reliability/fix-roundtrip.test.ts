@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeFile } from '../../server/src/analysis/analyze';
 import { applyEdits, applyFixes } from '../../server/src/analysis/apply-edits';
-import type { Finding, Fix, TextEdit } from '../../server/src/analysis/finding';
+import type { Finding, Fix, TextEdit } from '../../server/src/core/finding';
 import { isSourceFile } from '../../server/src/analysis/files';
 import { type LockOrderEdge, LockOrderGraph, lockOrderEdges } from '../../server/src/analysis/lock-order';
 import { ThreadGraph } from '../../server/src/analysis/thread-graph';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { CodeAction, Diagnostic, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { BUDGET_RULE } from '../../server/src/analysis/budget';
+import { BUDGET_EXCEEDED } from '../../server/src/core/engine-diagnostics';
 import { TestClient } from '../lsp/support/lsp-client';
 import { FUZZ_SEED, LONG_RUN, type Case, generatedCase, mutatedCase, pathologicalCases, runs, seedCases } from './support/corpus';
 import { diagnosticProblems, lspLines, rangeProblem } from './support/invariants';
@@ -99,7 +99,7 @@ describe('reliability: the server on anything', function () {
         for (const [rel, diags] of published) {
           const doc = path.join(dir, rel);
           assert.deepEqual(diagnosticProblems(client.uri(doc), diags, textOf), [], rel);
-          if (rel === 'deep.ts') assert.deepEqual(diags.map(d => d.code), [BUDGET_RULE]);
+          if (rel === 'deep.ts') assert.deepEqual(diags.map(d => d.code), [BUDGET_EXCEEDED]);
           if (open) assert.ok(diags.some(d => d.code === 'unsynchronized-shared-write'), 'the importer is analysed as usual');
           assert.deepEqual(await actionProblems(doc, diags), []);
         }

@@ -5,8 +5,8 @@
  * `//~ rule-a: one fragment; rule-b: another`. Checked both ways: every expected finding is found
  * (with a message holding its fragment), and no line has a finding it does not expect.
  */
-import { LineIndex } from '../../server/src/analysis/positions';
-import type { Finding } from '../../server/src/analysis/finding';
+import { LineIndex } from '../../server/src/core/positions';
+import type { Finding } from '../../server/src/core/finding';
 
 const ANNOTATION = /\/\/~(\^*)[ \t]+(.*)$/gm;
 /** One group of an annotation: rule ids, the last one with the fragment of its message after a colon. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { analyzeFile } from '../../server/src/analysis/analyze';
 import { Workspace } from '../../server/src/analysis/workspace';
 import { DEFAULT_CONFIG } from '../../server/src/config';
-import type { Finding } from '../../server/src/analysis/finding';
+import type { Finding } from '../../server/src/core/finding';
 
 const SOURCES = {
   send: `import { Worker } from 'node:worker_threads';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parseConfigText } from '../../server/src/config';
-import { RULE_METAS } from '../../server/src/rules/index';
+import { RULE_METAS } from '../../server/src/rules/registry';
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'fearless.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);

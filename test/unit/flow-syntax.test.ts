@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyFixes } from '../../server/src/analysis/apply-edits';
 import { type CheckResult, checkPaths } from '../../server/src/analysis/check';
-import type { Finding } from '../../server/src/analysis/finding';
+import type { Finding } from '../../server/src/core/finding';
 import { readFlow } from '../../server/src/analysis/flow';
 import { ts } from '../../server/src/analysis/ts';
 

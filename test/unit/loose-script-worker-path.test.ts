@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkPaths } from '../../server/src/analysis/check';
-import type { Finding } from '../../server/src/analysis/finding';
+import type { Finding } from '../../server/src/core/finding';
 
 const RULE = 'worker-path-cwd-relative';
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SEVERITIES } from '../../server/src/analysis/finding';
-import { RULE_METAS } from '../../server/src/rules/index';
+import { SEVERITIES } from '../../server/src/core/finding';
+import { RULE_METAS } from '../../server/src/rules/registry';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (f: string): string => fs.readFileSync(path.join(ROOT, f), 'utf8');

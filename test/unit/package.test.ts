@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
-import { RULE_METAS } from '../../server/src/rules/index';
-import { HOMEPAGE, ruleDocUrl } from '../../server/src/rules/meta';
+import { RULE_METAS } from '../../server/src/rules/registry';
+import { HOMEPAGE, ruleDocUrl } from '../../server/src/core/rule-meta';
 import { TSCONFIG, writeUnder } from '../support/cli-project';
 
 const ROOT = path.join(__dirname, '..', '..');

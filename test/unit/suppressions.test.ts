@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Finding, SeverityOption, TextEdit } from '../../server/src/analysis/finding.js';
+import type { Finding, SeverityOption, TextEdit } from '../../server/src/core/finding.js';
 import { applySuppressions, parseSuppressions } from '../../server/src/analysis/suppressions.js';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../../server/src/analysis/ignore-edits.js';
 

@@ -8,17 +8,18 @@ import { performance } from 'node:perf_hooks';
 import { ts } from './ts';
 import { mayTouchThreads } from './thread-relevance';
 import type { FearlessConfig } from '../config';
-import type { Finding, Severity } from './finding';
-import { BUDGET_RULE, DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
+import type { Finding, Severity } from '../core/finding';
+import { DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
 import { FileFacts } from './file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
-import { RULES, RULE_METAS } from '../rules/index';
+import { RULES, RULE_METAS } from '../rules/registry';
 import type { Report } from '../rules/rule';
-import type { RuleMeta } from '../rules/meta';
+import type { RuleMeta } from '../core/rule-meta';
 import type { CrossFileContext } from './cross-thread';
-import { errorText } from './error-text';
+import { errorText } from '../core/error-text';
 import { flowOf } from './flow';
 import { type UntypedUse, untypedUses } from './untyped-apis';
+import { BUDGET_EXCEEDED, PARSE_ERROR } from '../core/engine-diagnostics';
 
 export interface FileAnalysis {
   findings: Finding[];
@@ -47,7 +48,7 @@ export function analyzeFile(
   file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext, options: AnalyzeOptions = {},
 ): FileAnalysis {
   const budget = (message: string): Finding[] => {
-    const configured = config.rules[BUDGET_RULE];
+    const configured = config.rules[BUDGET_EXCEEDED];
     if (configured === 'off') return [];
     return [{ ...budgetFinding(file.fileName, message), severity: configured ?? 'info' }];
   };
@@ -154,5 +155,5 @@ function parseProblem(file: ts.SourceFile, program: ts.Program): Finding | undef
 }
 
 function parseError(file: ts.SourceFile, start: number, end: number, message: string): Finding {
-  return { rule: 'parse-error', severity: 'error', span: { file: file.fileName, start, end }, message, related: [], fixes: [] };
+  return { rule: PARSE_ERROR, severity: 'error', span: { file: file.fileName, start, end }, message, related: [], fixes: [] };
 }

@@ -1,4 +1,4 @@
-import type { Finding, Fix, TextEdit } from './finding';
+import type { Finding, Fix, TextEdit } from '../core/finding';
 
 export interface ApplyResult {
   text: string;

@@ -15,9 +15,9 @@
  *   only, and is reported the same way rather than as an internal error.
  */
 import { ts } from './ts';
-import type { Finding } from './finding';
+import type { Finding } from '../core/finding';
+import { BUDGET_EXCEEDED } from '../core/engine-diagnostics';
 
-export const BUDGET_RULE = 'analysis-budget-exceeded';
 export const DEFAULT_FILE_BUDGET_MS = 2000;
 /** Well under where TypeScript 6 itself overflows (about 900 levels of parentheses or `&&`). */
 export const MAX_SYNTAX_DEPTH = 500;
@@ -79,5 +79,5 @@ export function refusalOf(file: ts.SourceFile): string | undefined {
 }
 
 export function budgetFinding(file: string, message: string): Finding {
-  return { rule: BUDGET_RULE, severity: 'info', span: { file, start: 0, end: 0 }, message, related: [], fixes: [] };
+  return { rule: BUDGET_EXCEEDED, severity: 'info', span: { file, start: 0, end: 0 }, message, related: [], fixes: [] };
 }

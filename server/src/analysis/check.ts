@@ -3,19 +3,19 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ConfigProblem, FearlessConfig } from '../config';
 import { ConfigResolver } from '../config-resolver';
-import { RULE_METAS } from '../rules/index';
+import { RULE_METAS } from '../rules/registry';
 import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
 import { heapPressure } from './heap';
 import { DEFAULT_FILE_BUDGET_MS } from './budget';
 import type { CrossFileContext } from './cross-thread';
-import { errorText } from './error-text';
+import { errorText } from '../core/error-text';
 import type { FileFacts } from './file-facts';
 import { type CollectedFiles, collectFiles, isSourceFile, notSource, readSource, readText } from './files';
 import { GitIgnores } from './gitignore';
 import { originalText } from './flow';
 import { type SkippedFile, generatedReason } from './generated';
 import { DiskModuleFiles } from './module-files';
-import type { Finding } from './finding';
+import type { Finding } from '../core/finding';
 import { ThreadGraph } from './thread-graph';
 import { LockOrderGraph, lockOrderEdges } from './lock-order';
 import { type CacheData, runKey } from './result-cache';
@@ -24,6 +24,7 @@ import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import type { ts } from './ts';
 import type { Unreadable } from './walk';
 import { Workspace } from './workspace';
+import { INTERNAL_ERROR, READ_ERROR } from '../core/engine-diagnostics';
 
 export interface CheckOptions {
   cwd: string;
@@ -303,7 +304,7 @@ function relieve(workspace: Workspace): void {
 function internalErrorFinding(file: string, error: unknown): Finding {
   const message = error instanceof Error ? error.message : String(error);
   return {
-    rule: 'internal-error', severity: 'error', span: { file, start: 0, end: 0 }, related: [], fixes: [],
+    rule: INTERNAL_ERROR, severity: 'error', span: { file, start: 0, end: 0 }, related: [], fixes: [],
     message: `Fearless failed on this file and did not analyse it: ${message}. Please report it with the file if you can.`,
   };
 }
@@ -315,7 +316,7 @@ function readErrorFinding(entry: Unreadable): Finding {
     : entry.kind === 'file'
       ? `Fearless could not read this file (${entry.reason}), so it was not analysed.`
       : `Fearless could not read this folder (${entry.reason}), so the files in it were not checked.`;
-  return { rule: 'read-error', severity: 'error', span: { file: entry.path, start: 0, end: 0 }, related: [], fixes: [], message };
+  return { rule: READ_ERROR, severity: 'error', span: { file: entry.path, start: 0, end: 0 }, related: [], fixes: [], message };
 }
 
 /** What git ignores, asked of each file and folder a walk finds. */

@@ -6,11 +6,9 @@
  */
 import { builtinModules } from 'node:module';
 import { ts } from './ts';
+import type { Environment } from '../core/environment';
 
 export type Runtime = 'node' | 'web' | 'undecided';
-/** What a configuration says of its files' runtime: `auto` tells it per module. */
-export type Environment = 'node' | 'web' | 'auto';
-export const ENVIRONMENTS: readonly Environment[] = ['node', 'web', 'auto'];
 
 const NODE_BUILTINS = new Set(builtinModules);
 const NODE_GLOBALS = new Set(['require', 'process', '__dirname', '__filename', 'Buffer']);

@@ -9,7 +9,7 @@
  * loaded on the first such file, not before.
  */
 import { headerComments } from './generated';
-import { offsetOf } from './positions';
+import { offsetOf } from '../core/positions';
 import type { ts } from './ts';
 
 /** Flow's pragma, which Flow reads only in the comments before the first statement. */

@@ -2,7 +2,7 @@
  * The edits of the "Ignore `rule` on this line / in this file" quick fixes: a rule added to the
  * directive already aimed there, or a new directive.
  */
-import type { TextEdit } from './finding.js';
+import type { TextEdit } from '../core/finding.js';
 import { DIRECTIVE_RULES, lineOf, lineStarts, parseSuppressions, type Suppression } from './suppressions.js';
 
 /**

@@ -12,7 +12,7 @@ import { isStackOverflow } from './budget';
 import type { CfgNode } from './cfg/graph';
 import { FunctionLocks, LockKey, UNKNOWN_LOCK } from './locks/events';
 import { LockModel, lockModelOf } from './locks/model';
-import { errorText } from './error-text';
+import { errorText } from '../core/error-text';
 import { FileIndex } from './file-index';
 import { mayOrderLocks } from './lock-relevance';
 

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { UntypedApiUse } from './analyze';
-import type { Finding } from './finding';
+import type { Finding } from '../core/finding';
 import { readText } from './files';
 import type { LockOrderEdge, LockOrderGraph } from './lock-order';
 import type { SpawnRef, ThreadGraph } from './thread-graph';

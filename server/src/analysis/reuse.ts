@@ -21,7 +21,7 @@ import type { CrossFileContext, Peer } from './cross-thread';
 import { readText } from './files';
 import type { LockOrderEdge, LockOrderGraph } from './lock-order';
 import { lockRelevantNames } from './lock-relevance';
-import { withoutBom } from './positions';
+import { withoutBom } from '../core/positions';
 import {
   CACHE_FORMAT, type CacheData, type CachedFile, type CachedProgram, cacheUnder, contentHash, dependencyHash, bindingOptions, referencedFiles,
 } from './result-cache';

@@ -14,7 +14,7 @@ import { getLibFiles, libFolderInMemoryPath } from '@ts-morph/common';
 import { markRefused, parseWithinBudget } from './budget';
 import { isSourceFile, readText } from './files';
 import { isUnparsedFlow, markFlow, readFlow } from './flow';
-import { withoutBom } from './positions';
+import { withoutBom } from '../core/positions';
 import { ts } from './ts';
 
 /** TypeScript's default libs, which the bundle holds in memory (ts-morph's copy) at a path no disk has. */

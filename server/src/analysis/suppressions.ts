@@ -4,11 +4,10 @@
  * (`unused-ignore`, as staticcheck does) and the names of no rule (`unknown-ignore-rule`).
  */
 import { ts } from './ts';
-import { nearestNames } from '../nearest-names.js';
-import type { Finding, Fix, Severity, SeverityOption } from './finding.js';
+import { nearestNames } from '../core/nearest-names.js';
+import type { Finding, Fix, Severity, SeverityOption } from '../core/finding.js';
+import { UNKNOWN_IGNORE_RULE, UNUSED_IGNORE } from '../core/engine-diagnostics';
 
-export const UNUSED_IGNORE = 'unused-ignore';
-export const UNKNOWN_IGNORE_RULE = 'unknown-ignore-rule';
 
 /**
  * The rules that report ignore comments themselves. Only a file-level directive naming one hides its

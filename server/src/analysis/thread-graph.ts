@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { ts } from './ts';
-import { LineIndex } from './positions';
+import { LineIndex } from '../core/positions';
 import { spawnSites } from './spawns';
 import { namesItself } from './threads';
 import { DiskModuleFiles, type ModuleFiles } from './module-files';

@@ -9,10 +9,10 @@
 import { ts } from './ts';
 import { skipOuter } from './syntax';
 import { LIBRARY_MODULES } from './bundled/libraries';
-import { plural } from './text';
+import { plural } from '../core/text';
+import type { TypedApi } from '../core/rule-meta';
 
 /** What kind of API went untyped: the rules that need its types say which kinds they need. */
-export type TypedApi = 'threads' | 'pools' | 'locks';
 
 export interface UntypedUse {
   api: TypedApi;

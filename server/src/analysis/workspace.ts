@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUNDLED_FILE, likelyMissingDeclarations, missingDeclarations, typedLibraries } from './bundled/fallback';
 import { collectIfGrown } from './heap';
-import { withoutBom } from './positions';
+import { withoutBom } from '../core/positions';
 import { SourceCache } from './source-cache';
 import { ts } from './ts';
 

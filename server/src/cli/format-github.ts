@@ -1,4 +1,4 @@
-import type { Severity } from '../analysis/finding';
+import type { Severity } from '../core/finding';
 import { Locator, sortFindings, type Report } from './report';
 
 export interface GithubOptions {

@@ -1,4 +1,4 @@
-import type { Severity } from '../analysis/finding';
+import type { Severity } from '../core/finding';
 import type { SkippedFile } from '../analysis/generated';
 import { Locator, type Range, sortFindings, sortSkipped, type Report } from './report';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Severity, Span, TextEdit } from '../analysis/finding';
-import { HOMEPAGE, ruleDocUrl, type RuleMeta } from '../rules/meta';
+import type { Severity, Span, TextEdit } from '../core/finding';
+import { HOMEPAGE, ruleDocUrl, type RuleMeta } from '../core/rule-meta';
 import { Locator, sortFindings, sortSkipped, type Report } from './report';
 
 export interface SarifOptions {

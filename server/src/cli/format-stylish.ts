@@ -1,6 +1,6 @@
 import pc from 'picocolors';
-import type { Finding, Severity } from '../analysis/finding';
-import { plural } from '../analysis/text';
+import type { Finding, Severity } from '../core/finding';
+import { plural } from '../core/text';
 import { Locator, sortFindings, type Report } from './report';
 
 export interface StylishOptions {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ConfigProblem } from '../config';
 import { ConfigResolver } from '../config-resolver';
-import { RULE_METAS } from '../rules/index';
+import { RULE_METAS } from '../rules/registry';
 
 /**
  * The JSON printed: the configuration files that apply (farthest first, relative to `cwd`), whether

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { UntypedApiUse } from '../analysis/analyze';
-import type { Finding, Span } from '../analysis/finding';
+import type { Finding, Span } from '../core/finding';
 import type { SkippedFile } from '../analysis/generated';
 import type { Unreadable } from '../analysis/walk';
-import { LineIndex } from '../analysis/positions';
+import { LineIndex } from '../core/positions';
 import type { ConfigProblem } from '../config';
 
 /** What a formatter needs of a check's result: the engine's `CheckResult` is one. */

@@ -3,9 +3,9 @@
  * line / in this file", and `source.fixAll.fearless` (safe fixes only, so fix-on-save is safe).
  */
 import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languageserver/node';
-import type { Finding } from '../analysis/finding';
+import type { Finding } from '../core/finding';
 import { safeFixEdits } from '../analysis/apply-edits';
-import { BUDGET_RULE } from '../analysis/budget';
+import { BUDGET_EXCEEDED, PARSE_ERROR } from '../core/engine-diagnostics';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/ignore-edits';
 import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
@@ -25,7 +25,7 @@ export function codeActionsFor(
       const diagnostic = toDiagnostic(f, at);
       for (const fix of f.fixes) actions.push(toCodeAction(fix, diagnostic, at));
       // Neither is helped by a comment: a file that does not parse, or is too deep to parse, never reads it.
-      if (f.rule === 'parse-error' || f.rule === BUDGET_RULE) continue;
+      if (f.rule === PARSE_ERROR || f.rule === BUDGET_EXCEEDED) continue;
       for (const [title, edit] of [
         [`Ignore ${f.rule} on this line`, ignoreOnLineEdit(text, file, f.span.start, f.rule)],
         [`Ignore ${f.rule} in this file`, ignoreInFileEdit(text, file, f.rule)],

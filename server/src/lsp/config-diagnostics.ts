@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { type ConfigProblem, type LoadedConfig, hasFearlessKey, parseConfigText } from '../config';
 import { readText } from '../analysis/files';
-import { LineIndex } from '../analysis/positions';
-import { RULE_METAS } from '../rules/index';
+import { LineIndex } from '../core/positions';
+import { RULE_METAS } from '../rules/registry';
 import type { TextOf } from './convert';
 
 const RULE_IDS = RULE_METAS.map(m => m.id);

@@ -4,9 +4,10 @@ import {
   CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Position, Range, TextEdit as LspTextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Fix, Severity, Span, TextEdit } from '../analysis/finding';
-import { LineIndex, withoutBom } from '../analysis/positions';
-import { ruleDocUrl } from '../rules/meta';
+import type { Finding, Fix, Severity, Span, TextEdit } from '../core/finding';
+import { LineIndex, withoutBom } from '../core/positions';
+import { ruleDocUrl } from '../core/rule-meta';
+import { UNUSED_IGNORE } from '../core/engine-diagnostics';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -67,7 +68,7 @@ export function toDiagnostic(f: Finding, at: Locator): Diagnostic {
     message: f.message,
     relatedInformation: related.length > 0 ? related : undefined,
     // The editor fades what can simply be deleted.
-    tags: f.rule === 'unused-ignore' ? [DiagnosticTag.Unnecessary] : undefined,
+    tags: f.rule === UNUSED_IGNORE ? [DiagnosticTag.Unnecessary] : undefined,
   };
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../config';
 import { ConfigResolver, type ResolvedConfig } from '../config-resolver';
-import { RULE_METAS } from '../rules/index';
+import { RULE_METAS } from '../rules/registry';
 import { collectFiles } from '../analysis/files';
 import { DEFAULT_SETTINGS, Settings, settingsConfig } from './settings';
 

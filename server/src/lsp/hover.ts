@@ -4,7 +4,7 @@ import type { MarkupContent } from 'vscode-languageserver/node';
 import type {
   Explanation, LockFacts, MemoryUse, MessageHandlerFacts, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts,
 } from '../views/explain';
-import type { Span } from '../analysis/finding';
+import type { Span } from '../core/finding';
 import type { SpawnRef } from '../analysis/thread-graph';
 import type { Locator } from './convert';
 import { placeLabel } from './labels';

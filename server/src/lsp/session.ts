@@ -24,7 +24,7 @@ import { ConfigDiagnostics, isConfigFile } from './config-diagnostics';
 import { Locator, toDiagnostic } from './convert';
 import { Folders } from './folders';
 import type { Settings } from './settings';
-import { errorText } from '../analysis/error-text';
+import { errorText } from '../core/error-text';
 import { STATUS_NOTIFICATION, type Status } from '../protocol/methods';
 
 export interface Analysed {

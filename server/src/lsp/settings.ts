@@ -3,8 +3,8 @@
  * (`workspace/configuration`, `initializationOptions` or `didChangeConfiguration`) and validated:
  * a wrong value falls back to its default rather than breaking analysis.
  */
-import { SEVERITY_OPTIONS, type SeverityOption } from '../analysis/finding';
-import { ENVIRONMENTS, type Environment } from '../analysis/environment';
+import { SEVERITY_OPTIONS, type SeverityOption } from '../core/finding';
+import { ENVIRONMENTS, type Environment } from '../core/environment';
 import type { FearlessConfig } from '../config';
 
 export type RunMode = 'onType' | 'onSave' | 'workspace';

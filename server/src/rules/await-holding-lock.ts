@@ -3,7 +3,7 @@ import { forEachInFunction } from '../analysis/syntax';
 import { Rule } from './rule';
 import { whereTaken } from './support/locks';
 import { READ_SUFFIX } from '../analysis/locks/events';
-import type { Related } from '../analysis/finding';
+import type { Related } from '../core/finding';
 
 export const awaitHoldingLock: Rule = {
   meta: {

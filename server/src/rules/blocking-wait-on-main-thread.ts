@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import { outerParent } from '../analysis/syntax';
 import { Rule, insertAt, replaceNode } from './rule';
 import { isAwaitAllowed } from './support/await';

@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { PollingLoop } from '../analysis/loops';
 import { BIGINT_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/types';

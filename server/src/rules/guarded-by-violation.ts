@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
-import type { Fix, Related } from '../analysis/finding';
+import type { Fix, Related } from '../core/finding';
 import { READ_SUFFIX } from '../analysis/locks/events';
 import { memberLockKey } from '../analysis/locks/keys';
 import { MUTATING_METHODS } from '../analysis/memory-access';

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import { CfgNode } from '../analysis/cfg/graph';
 import { everyPathPasses } from '../analysis/cfg/paths';
-import type { Related } from '../analysis/finding';
+import type { Related } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
 import { isInside } from '../analysis/syntax';

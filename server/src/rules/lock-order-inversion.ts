@@ -1,4 +1,4 @@
-import type { Related } from '../analysis/finding';
+import type { Related } from '../core/finding';
 import { Rule } from './rule';
 
 export const lockOrderInversion: Rule = {

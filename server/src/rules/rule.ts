@@ -1,8 +1,8 @@
 /** The shape of a rule: its metadata beside a check that reports findings for one file. */
 import { ts } from '../analysis/ts';
-import type { Fix, Related, Severity, TextEdit } from '../analysis/finding';
+import type { Fix, Related, Severity, TextEdit } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import type { RuleMeta } from './meta';
+import type { RuleMeta } from '../core/rule-meta';
 
 export interface Report {
   /** Where the reader sees the problem; a node, or an explicit range of the file. */

@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { CloneFinding, LostMembers, structuredCloneIssues } from '../analysis/structured-clone';
 import { Rule, replaceNode } from './rule';

@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { Crossing } from '../analysis/boundaries';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { structuredCloneIssues } from '../analysis/structured-clone';
 import { skipOuter } from '../analysis/syntax';

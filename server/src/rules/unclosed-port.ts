@@ -1,4 +1,4 @@
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { Channel, PortEnd } from '../analysis/ports';
 import { enclosingFunction } from '../analysis/syntax';
 import { Rule } from './rule';

@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import { type WorkerFate, executorParameter, isSpawnedLazily, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';
 import { enclosingFunction, skipOuter } from '../analysis/syntax';

@@ -1,4 +1,4 @@
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { type WorkerFate, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';

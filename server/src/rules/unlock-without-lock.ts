@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import { Rule } from './rule';
-import type { Related } from '../analysis/finding';
+import type { Related } from '../core/finding';
 import { READ_SUFFIX } from '../analysis/locks/events';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 

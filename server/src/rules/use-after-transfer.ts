@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { Crossing } from '../analysis/boundaries';
 import { successors, walk } from '../analysis/cfg/paths';
-import type { Fix, Related } from '../analysis/finding';
+import type { Fix, Related } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
 import { enclosingFunction, isFunctionBoundary, isInside, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';

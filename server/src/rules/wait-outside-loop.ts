@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { isAllocationRoot } from '../analysis/provenance';
 import { keyOf } from '../analysis/locks/keys';

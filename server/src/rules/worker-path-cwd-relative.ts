@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ts } from '../analysis/ts';
-import type { Fix } from '../analysis/finding';
+import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { skipOuter } from '../analysis/syntax';
 import { Rule, replaceNode } from './rule';

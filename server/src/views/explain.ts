@@ -4,7 +4,7 @@
  * spawns a worker module and what it sends. Structured data only: wording belongs to the adapter.
  */
 import { ts } from '../analysis/ts';
-import type { Span } from '../analysis/finding';
+import type { Span } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { JoinStatus } from '../analysis/joins';
 import { OriginKind, originKind, sharesRoot } from '../analysis/provenance';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeFile } from '../../../server/src/analysis/analyze';
-import type { Finding } from '../../../server/src/analysis/finding';
+import type { Finding } from '../../../server/src/core/finding';
 import { LockOrderGraph, lockOrderEdges } from '../../../server/src/analysis/lock-order';
 import { ThreadGraph } from '../../../server/src/analysis/thread-graph';
 import { Workspace } from '../../../server/src/analysis/workspace';

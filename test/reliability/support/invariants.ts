@@ -5,8 +5,8 @@
  * (empty when all is well), so a property can print them.
  */
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import { BUDGET_RULE } from '../../../server/src/analysis/budget';
-import type { Finding } from '../../../server/src/analysis/finding';
+import { BUDGET_EXCEEDED } from '../../../server/src/core/engine-diagnostics';
+import type { Finding } from '../../../server/src/core/finding';
 
 /** Whether `offset` splits a surrogate pair or a CRLF: a position no editor can show. */
 function splits(text: string, offset: number): boolean {
@@ -46,7 +46,7 @@ export function findingProblems(findings: readonly Finding[], textOf: (file: str
         }
       });
     }
-    if (f.rule === BUDGET_RULE) budgets.set(f.span.file, (budgets.get(f.span.file) ?? 0) + 1);
+    if (f.rule === BUDGET_EXCEEDED) budgets.set(f.span.file, (budgets.get(f.span.file) ?? 0) + 1);
   }
   for (const [file, count] of budgets) if (count > 1) problems.push(`${file}: ${count} budget findings (one at most)`);
   return problems;

@@ -1,7 +1,7 @@
 /** What the Send rules share: how they name what is sent, and how their fixes edit a transfer list. */
 import { ts } from '../../analysis/ts';
 import type { Crossing } from '../../analysis/boundaries';
-import type { TextEdit } from '../../analysis/finding';
+import type { TextEdit } from '../../core/finding';
 import type { CloneFinding, CloneStep } from '../../analysis/structured-clone';
 import { lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
 import { insertAt, replaceNode } from '../rule';

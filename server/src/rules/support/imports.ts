@@ -6,7 +6,7 @@
  */
 import { ts } from '../../analysis/ts';
 import type { FileFacts } from '../../analysis/file-facts';
-import type { TextEdit } from '../../analysis/finding';
+import type { TextEdit } from '../../core/finding';
 import { newlineOf, skipOuter } from '../../analysis/syntax';
 import { insertAt } from '../rule';
 import { isEsModule } from './module-format';

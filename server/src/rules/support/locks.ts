@@ -2,7 +2,7 @@
 import { ts } from '../../analysis/ts';
 import type { CfgNode } from '../../analysis/cfg/graph';
 import type { FileFacts } from '../../analysis/file-facts';
-import type { Related, Span } from '../../analysis/finding';
+import type { Related, Span } from '../../core/finding';
 import { FunctionLocks, LockEvent, LockKey, READ_SUFFIX, UNKNOWN_LOCK } from '../../analysis/locks/events';
 import { atomicsCallName, skipOuter } from '../../analysis/syntax';
 

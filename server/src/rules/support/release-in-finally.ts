@@ -8,7 +8,7 @@
  * which then moves into the `try` (the lock is released as the value is returned, as before).
  */
 import { ts } from '../../analysis/ts';
-import type { Fix, FixKind } from '../../analysis/finding';
+import type { Fix, FixKind } from '../../core/finding';
 import type { FileFacts } from '../../analysis/file-facts';
 import { LockEvent } from '../../analysis/locks/events';
 import { atomicsCallName, indentUnit, isFunctionBoundary, lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';

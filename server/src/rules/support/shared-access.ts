@@ -2,7 +2,7 @@
 import type { FileFacts } from '../../analysis/file-facts';
 import type { MemoryAccess } from '../../analysis/memory-access';
 import { type Provenance, originKind } from '../../analysis/provenance';
-import type { Related } from '../../analysis/finding';
+import type { Related } from '../../core/finding';
 import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
 import { hasJsDocTag } from '../../analysis/syntax';
 import { ts } from '../../analysis/ts';

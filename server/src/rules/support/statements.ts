@@ -1,6 +1,6 @@
 /** Where a fix may add a line of code: beside a statement that sits in a block (or at the top of the file). */
 import { ts } from '../../analysis/ts';
-import type { TextEdit } from '../../analysis/finding';
+import type { TextEdit } from '../../core/finding';
 import { isFunctionBoundary, isInside, lineIndent, newlineOf } from '../../analysis/syntax';
 import { insertAt } from '../rule';
 

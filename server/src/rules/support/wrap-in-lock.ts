@@ -3,7 +3,7 @@
  * taken with `await` (`lockAsync()`) can only be taken so in an async function: elsewhere, no fix.
  */
 import { ts } from '../../analysis/ts';
-import type { Fix } from '../../analysis/finding';
+import type { Fix } from '../../core/finding';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { LockMethods } from '../../analysis/locks/events';
 import { enclosingFunction, indentUnit, isAsyncFunction, lineIndent, newlineOf } from '../../analysis/syntax';

@@ -1,6 +1,8 @@
 import { homepage } from '../../../package.json';
-import type { Severity } from '../analysis/finding';
-import type { TypedApi } from '../analysis/untyped-apis';
+import type { Severity } from './finding';
+
+/** The thread APIs a rule may know only by their declared types (see analysis/untyped-apis.ts). */
+export type TypedApi = 'threads' | 'pools' | 'locks';
 
 export type RuleFamily = 'sync' | 'send' | 'join' | 'locks' | 'meta';
 

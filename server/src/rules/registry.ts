@@ -1,5 +1,6 @@
 /** Every rule, in catalog order. Adding a rule is adding its file and one line here. */
-import type { RuleMeta } from './meta';
+import type { RuleMeta } from '../core/rule-meta';
+import { ENGINE_METAS } from '../core/engine-diagnostics';
 import type { Rule } from './rule';
 import { atomicsInvalidArray } from './atomics-invalid-array';
 import { atomicsUnsharedMemory } from './atomics-unshared-memory';
@@ -59,44 +60,5 @@ export const RULES: readonly Rule[] = [
   emptyCriticalSection,
 ];
 
-/** Findings the engine makes itself rather than through a rule's check. */
-export const ENGINE_METAS: readonly RuleMeta[] = [
-  {
-    id: 'unused-ignore',
-    family: 'meta',
-    defaultSeverity: 'hint',
-    description: 'An ignore comment that suppresses nothing.',
-  },
-  {
-    id: 'unknown-ignore-rule',
-    family: 'meta',
-    defaultSeverity: 'warning',
-    description: 'An ignore comment naming a rule that does not exist (a typo): it suppresses nothing.',
-  },
-  {
-    id: 'parse-error',
-    family: 'meta',
-    defaultSeverity: 'error',
-    description: 'The file could not be parsed (or is not text), so it was not analysed.',
-  },
-  {
-    id: 'analysis-budget-exceeded',
-    family: 'meta',
-    defaultSeverity: 'info',
-    description: 'A file too costly to analyse (too slow, or nested too deeply) was analysed only in part, or not at all.',
-  },
-  {
-    id: 'read-error',
-    family: 'meta',
-    defaultSeverity: 'error',
-    description: 'A file or folder could not be read (permissions, removed during the run, a symbolic link loop); the run went on with the others.',
-  },
-  {
-    id: 'internal-error',
-    family: 'meta',
-    defaultSeverity: 'error',
-    description: 'Fearless itself failed on the file, which was not analysed; the run went on with the others.',
-  },
-];
-
+/** Every id a finding may carry: the rules', then the engine's own. */
 export const RULE_METAS: readonly RuleMeta[] = [...RULES.map(r => r.meta), ...ENGINE_METAS];

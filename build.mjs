@@ -25,9 +25,9 @@ const args = process.argv.slice(2);
 const production = args.includes('--production');
 const only = args.find(a => !a.startsWith('--'));
 const targets = {
-  server: { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  server: { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   client: { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  cli: { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  cli: { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' },
 };
 await Promise.all(Object.entries(targets)
   .filter(([name]) => !only || name === only)

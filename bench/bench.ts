@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { analyzeFile } from '../server/src/analysis/analyze';
+import { analyzeFile } from '../server/src/engine/analyze-file';
 import { Workspace } from '../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../server/src/config';
+import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 import { bigModule, writeProject } from './generate';
+import { RULE_SET } from '../server/src/rules/registry';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -43,7 +44,7 @@ function editLatencies(file: string, edits: number): number[] {
   const workspace = new Workspace();
   workspace.add(file);
   const parsed = workspace.get(file)!;
-  analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG); // warm: the program and lib files are built
+  analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG); // warm: the program and lib files are built
   const original = fs.readFileSync(file, 'utf8');
   const times: number[] = [];
   for (let i = 0; i < edits; i++) {
@@ -51,7 +52,7 @@ function editLatencies(file: string, edits: number): number[] {
     const start = performance.now();
     workspace.setText(file, text);
     const again = workspace.get(file)!;
-    analyzeFile(again.sourceFile, again.program, DEFAULT_CONFIG);
+    analyzeFile(again.sourceFile, again.program, RULE_SET, DEFAULT_CONFIG);
     times.push(performance.now() - start);
   }
   return times;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { collectFiles } from '../server/src/analysis/files';
+import { collectFiles } from '../server/src/engine/file-selection';
 import type { JsonOutput } from '../server/src/cli/format-json';
 import { diffBaseline, readBaseline, writeBaseline, type BaselineEntry, type Finding } from './baseline';
 import { ensureCheckout, readRepos, type PinnedRepo } from './checkouts';

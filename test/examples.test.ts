@@ -1,14 +1,15 @@
 /** `examples/` is what a new user sees first: its findings are exactly its `//~` expectations. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { checkPaths } from '../server/src/analysis/check';
+import { checkPaths } from '../server/src/engine/check';
 import { compareFindings } from './support/expectations';
+import { RULE_SET } from '../server/src/rules/registry';
 
 const ROOT = path.join(__dirname, '..');
 
 describe('examples/', () => {
   it('reports exactly the planted bugs', () => {
-    const result = checkPaths(['examples'], { cwd: ROOT });
+    const result = checkPaths(['examples'], { rules: RULE_SET, cwd: ROOT });
     assert.deepEqual(result.usageErrors, []);
     assert.deepEqual(result.internalErrors, []);
     assert.ok(result.files.length >= 4, `only ${result.files.length} files checked`);

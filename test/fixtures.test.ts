@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ts } from '../server/src/analysis/ts';
-import { analyzeFile } from '../server/src/analysis/analyze';
-import { applyEdits } from '../server/src/analysis/apply-edits';
-import { DEFAULT_CONFIG } from '../server/src/config';
+import { analyzeFile } from '../server/src/engine/analyze-file';
+import { applyEdits } from '../server/src/engine/apply-edits';
+import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 import { Workspace } from '../server/src/analysis/workspace';
 import { ThreadGraph } from '../server/src/analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../server/src/analysis/lock-order';
 import { isSourceFile } from '../server/src/analysis/files';
-import { RULES } from '../server/src/rules/registry';
+import { RULES, RULE_SET } from '../server/src/rules/registry';
 import type { Finding, TextEdit } from '../server/src/core/finding';
 import { compareFindings, expectations, stripAnnotations } from './support/expectations';
 
@@ -47,7 +47,7 @@ class FixtureRun {
       assert.ok(parsed, `${file} is not in the fixture workspace`);
       assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
       const context = { graph, peer: (f: string) => workspace.get(f), lockOrder };
-      const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, context);
+      const result = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, context);
       assert.deepEqual(result.errors, [], 'a rule crashed');
       hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
       this.analysed.set(file, hit);

@@ -12,11 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { type Exit, exec } from './support/processes';
-import { analyzeFile } from '../server/src/analysis/analyze';
-import { applyEdits } from '../server/src/analysis/apply-edits';
+import { analyzeFile } from '../server/src/engine/analyze-file';
+import { RULE_SET } from '../server/src/rules/registry';
+import { applyEdits } from '../server/src/engine/apply-edits';
 import { ThreadGraph } from '../server/src/analysis/thread-graph';
 import { Workspace } from '../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../server/src/config';
+import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 
 const REPO = path.resolve(__dirname, '..');
 /** How long a program that should end may run; one that should hang is killed after HANG_MS. */
@@ -63,7 +64,7 @@ class Project {
     const graph = new ThreadGraph();
     for (const f of sources) graph.update(workspace.get(f)!.sourceFile);
     const parsed = workspace.get(file)!;
-    const analysis = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, { graph, peer: f => workspace.get(f) });
+    const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, { graph, peer: f => workspace.get(f) });
     assert.deepEqual(analysis.errors, []);
     const finding = analysis.findings.find(f => f.rule === rule);
     assert.ok(finding, `no ${rule} finding in ${rel}: ${analysis.findings.map(f => f.rule).join(', ')}`);
@@ -268,6 +269,7 @@ for (const value of [1, 2, 3, 4]) port2.postMessage(value);
         // Written for `node dist/main.js` started from the package root.
         'src/main.ts': `import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { RULE_SET } from '../server/src/rules/registry';
 
 async function main(): Promise<void> {
   const [value] = await once(new Worker('./dist/worker.js', { workerData: 21 }), 'message');

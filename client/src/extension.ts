@@ -9,12 +9,10 @@ import {
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { ThreadMapPanel } from './thread-map/panel';
-import { OPEN_LOCATION_COMMAND, STATUS_NOTIFICATION, THREAD_MAP_CHANGED_NOTIFICATION, type Status } from '../../server/src/protocol/methods';
+import { APPLY_FIX_ALL_COMMAND, OPEN_LOCATION_COMMAND, STATUS_NOTIFICATION, THREAD_MAP_CHANGED_NOTIFICATION, type Status } from '../../server/src/protocol/methods';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const CONFIG_FILES = ['**/fearless.json', '**/package.json'];
-/** Must match the server's names (server/src/server.ts, server/src/lsp/session.ts). */
-const APPLY_FIX_ALL = 'fearless.server.applyFixAll';
 
 
 let client: LanguageClient | undefined;
@@ -58,7 +56,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       const editor = window.activeTextEditor;
       if (!editor || !LANGUAGES.includes(editor.document.languageId)) return;
       await newClient.sendRequest('workspace/executeCommand', {
-        command: APPLY_FIX_ALL, arguments: [editor.document.uri.toString()],
+        command: APPLY_FIX_ALL_COMMAND, arguments: [editor.document.uri.toString()],
       });
     }),
     commands.registerCommand('fearless.restartServer', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyEdits, applyFixes } from '../../server/src/analysis/apply-edits';
+import { applyEdits, applyFixes } from '../../server/src/engine/apply-edits';
 import type { Finding, Fix, FixKind, TextEdit } from '../../server/src/core/finding';
 
 const F = '/p/main.ts';

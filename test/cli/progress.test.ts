@@ -131,7 +131,7 @@ describe('progress line (cli/progress.ts)', function () {
 });
 
 describe('progress line in `fearless check` (from source)', function () {
-  const CLI = path.resolve(__dirname, '..', '..', 'server', 'src', 'cli.ts');
+  const CLI = path.resolve(__dirname, '..', '..', 'server', 'src', 'cli', 'main.ts');
   let dir: string;
 
   before(function () {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkPaths, type CheckResult } from '../../server/src/analysis/check';
+import { checkPaths, type CheckResult } from '../../server/src/engine/check';
 import { LineIndex } from '../../server/src/core/positions';
-import { RULES } from '../../server/src/rules/registry';
+import { RULES, RULE_SET } from '../../server/src/rules/registry';
 import { type RuleExample, ruleExamples } from './rule-examples';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -41,7 +41,7 @@ describe('rule pages\' examples', () => {
       fs.copyFileSync(path.join(__dirname, 'prelude.d.ts'), path.join(folder, 'prelude.d.ts'));
       fs.writeFileSync(path.join(folder, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     });
-    result = checkPaths(['examples'], { cwd: dir });
+    result = checkPaths(['examples'], { rules: RULE_SET, cwd: dir });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

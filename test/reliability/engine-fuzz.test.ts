@@ -9,16 +9,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { analyzeFile } from '../../server/src/analysis/analyze';
-import { applyFixes } from '../../server/src/analysis/apply-edits';
+import { analyzeFile } from '../../server/src/engine/analyze-file';
+import { applyFixes } from '../../server/src/engine/apply-edits';
 import { MAX_SYNTAX_DEPTH } from '../../server/src/analysis/budget';
 import { BUDGET_EXCEEDED } from '../../server/src/core/engine-diagnostics';
-import { checkPaths } from '../../server/src/analysis/check';
+import { checkPaths } from '../../server/src/engine/check';
 import type { Finding } from '../../server/src/core/finding';
 import { LineIndex } from '../../server/src/core/positions';
 import { Workspace } from '../../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../../server/src/config';
-import { RULES } from '../../server/src/rules/registry';
+import { DEFAULT_CONFIG } from '../../server/src/config/config-file';
+import { RULES, RULE_SET } from '../../server/src/rules/registry';
 import { FUZZ_SEED, LONG_RUN, generatedCase, mutatedCase, pathologicalCases, runs, seedCases, type Case } from './support/corpus';
 import { EngineHarness, tempPackage } from './support/engine';
 import { findingProblems } from './support/invariants';
@@ -75,7 +75,7 @@ describe('reliability: the engine', function () {
       const started = Date.now();
       // Generated-looking files included: one 20,000-character line reads as minified, and it is the
       // engine's handling of such files that is under test here, not the check's choice to skip them.
-      const run = checkPaths([dir], { cwd: dir, includeGenerated: true });
+      const run = checkPaths([dir], { rules: RULE_SET, cwd: dir, includeGenerated: true });
       console.log(`      ${run.files.length} pathological files checked in ${Date.now() - started} ms`);
       assert.deepEqual(run.usageErrors, []);
       assert.deepEqual(run.internalErrors, []);
@@ -144,7 +144,7 @@ describe('reliability: the engine', function () {
     it('spent before the first rule: one finding naming every rule, and no other', () => {
       workspace.add(file);
       const parsed = workspace.get(file)!;
-      const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, undefined, { budgetMs: -1 });
+      const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, undefined, { budgetMs: -1 });
       assert.deepEqual(errors, []);
       assert.deepEqual(findings.map(f => f.rule), [BUDGET_EXCEEDED]);
       assert.equal(findings[0].severity, 'info');
@@ -154,7 +154,7 @@ describe('reliability: the engine', function () {
     it('turned off with the rule: no finding, the cut still made', () => {
       const parsed = workspace.get(file)!;
       const config = { ...DEFAULT_CONFIG, rules: { [BUDGET_EXCEEDED]: 'off' as const } };
-      assert.deepEqual(analyzeFile(parsed.sourceFile, parsed.program, config, undefined, { budgetMs: -1 }).findings, []);
+      assert.deepEqual(analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, config, undefined, { budgetMs: -1 }).findings, []);
     });
 
     it('a rule that runs out of stack is named in the budget finding, not counted as a crash', () => {
@@ -165,7 +165,7 @@ describe('reliability: the engine', function () {
         throw new RangeError('Maximum call stack size exceeded');
       };
       try {
-        const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, undefined, { budgetMs: Infinity });
+        const { findings, errors } = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, undefined, { budgetMs: Infinity });
         assert.deepEqual(errors, []);
         const budget = findings.filter(f => f.rule === BUDGET_EXCEEDED);
         assert.equal(budget.length, 1);

@@ -9,15 +9,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeFile } from '../../server/src/analysis/analyze';
-import { applyEdits, applyFixes } from '../../server/src/analysis/apply-edits';
+import { analyzeFile } from '../../server/src/engine/analyze-file';
+import { applyEdits, applyFixes } from '../../server/src/engine/apply-edits';
 import type { Finding, Fix, TextEdit } from '../../server/src/core/finding';
 import { isSourceFile } from '../../server/src/analysis/files';
 import { type LockOrderEdge, LockOrderGraph, lockOrderEdges } from '../../server/src/analysis/lock-order';
 import { ThreadGraph } from '../../server/src/analysis/thread-graph';
 import { ts } from '../../server/src/analysis/ts';
 import { Workspace } from '../../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/config-file';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -67,7 +68,7 @@ class Project {
 
   findings(file: string): Finding[] {
     const { sourceFile, program } = this.parsed(file);
-    const analysis = analyzeFile(sourceFile, program, DEFAULT_CONFIG, this.context, { budgetMs: Infinity });
+    const analysis = analyzeFile(sourceFile, program, RULE_SET, DEFAULT_CONFIG, this.context, { budgetMs: Infinity });
     assert.deepEqual(analysis.errors, [], `a rule crashed on ${file}`);
     return analysis.findings;
   }

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkPaths } from '../../server/src/analysis/check';
+import { checkPaths } from '../../server/src/engine/check';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RACE = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
@@ -23,7 +24,7 @@ describe('a file the engine fails on', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const cli = (...args: string[]) => spawnSync(process.execPath,
-    ['-r', require.resolve('tsx/cjs'), '-r', path.join(ROOT, 'test', 'support', 'fail-on-file.cjs'), path.join(ROOT, 'server', 'src', 'cli.ts'), 'check', '.', '--no-progress', ...args],
+    ['-r', require.resolve('tsx/cjs'), '-r', path.join(ROOT, 'test', 'support', 'fail-on-file.cjs'), path.join(ROOT, 'server', 'src', 'cli', 'main.ts'), 'check', '.', '--no-progress', ...args],
     { cwd: dir, encoding: 'utf8' });
 
   it('gets one internal-error finding, and the others are analysed', () => {
@@ -34,7 +35,7 @@ describe('a file the engine fails on', () => {
       return update.apply(this, args);
     };
     try {
-      const result = checkPaths(['.'], { cwd: dir });
+      const result = checkPaths(['.'], { rules: RULE_SET, cwd: dir });
       const rules = result.findings.map(f => `${path.basename(f.span.file)} ${f.rule}`).sort();
       assert.deepEqual(rules, ['boom.ts internal-error', 'race.ts unsynchronized-shared-write']);
       assert.match(result.findings.find(f => f.rule === 'internal-error')!.message, /injected failure/);

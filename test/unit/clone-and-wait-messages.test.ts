@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeFile } from '../../server/src/analysis/analyze';
+import { analyzeFile } from '../../server/src/engine/analyze-file';
 import { Workspace } from '../../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../../server/src/config';
+import { DEFAULT_CONFIG } from '../../server/src/config/config-file';
 import type { Finding } from '../../server/src/core/finding';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const SOURCES = {
   send: `import { Worker } from 'node:worker_threads';
@@ -45,7 +46,7 @@ describe('clone and wait findings, as reported', () => {
       });
       for (const [name, file] of files) {
         const parsed = workspace.get(file)!;
-        const result = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG);
+        const result = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG);
         assert.deepEqual(result.errors, []);
         analysed.set(name, result.findings);
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { parseConfigText } from '../../server/src/config';
+import { parseConfigText } from '../../server/src/config/config-file';
 import { RULE_METAS } from '../../server/src/rules/registry';
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'fearless.schema.json'), 'utf8'));

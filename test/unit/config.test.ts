@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { closestName, configIn, formatConfigProblem, loadConfigFile, parseConfigText } from '../../server/src/config.js';
-import { ConfigResolver } from '../../server/src/config-resolver.js';
+import { closestName, configIn, formatConfigProblem, loadConfigFile, parseConfigText } from '../../server/src/config/config-file.js';
+import { ConfigResolver } from '../../server/src/config/resolver.js';
 
 const RULES = ['busy-wait', 'unsynchronized-shared-write', 'unjoined-worker'];
 

@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyFixes } from '../../server/src/analysis/apply-edits';
-import { type CheckResult, checkPaths } from '../../server/src/analysis/check';
+import { applyFixes } from '../../server/src/engine/apply-edits';
+import { type CheckResult, checkPaths } from '../../server/src/engine/check';
 import type { Finding } from '../../server/src/core/finding';
 import { readFlow } from '../../server/src/analysis/flow';
 import { ts } from '../../server/src/analysis/ts';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 /** Flow syntax TypeScript has no reading for, each kind once, then a worker with no 'error' handler (line 13). */
 const UNREADABLE = [
@@ -81,7 +82,7 @@ describe('type syntax in JavaScript files', () => {
   let findings: Finding[] = [];
   before(() => {
     for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
-    result = checkPaths(['.'], { cwd: dir });
+    result = checkPaths(['.'], { rules: RULE_SET, cwd: dir });
     findings = result.findings;
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

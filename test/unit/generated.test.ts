@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkPaths } from '../../server/src/analysis/check';
+import { checkPaths } from '../../server/src/engine/check';
 import { generatedReason } from '../../server/src/analysis/generated';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 /** `unsynchronized-shared-write` on line 2 (3 with a header line). */
 const BUMP = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
@@ -81,7 +82,7 @@ describe('generated and minified files', () => {
       result.findings.map(f => `${path.relative(dir, f.span.file)} ${f.rule}`).sort();
 
     it('leaves out what a folder brings in, and says which and why', () => {
-      const result = checkPaths(['src'], { cwd: dir });
+      const result = checkPaths(['src'], { rules: RULE_SET, cwd: dir });
       assert.deepEqual(result.files, [path.join(dir, 'src', 'main.ts')]);
       assert.deepEqual(result.skipped, [
         { file: path.join(dir, 'src', 'bundle.js'), reason: 'minified' },
@@ -91,14 +92,14 @@ describe('generated and minified files', () => {
     });
 
     it('analyses them with includeGenerated', () => {
-      const result = checkPaths(['src'], { cwd: dir, includeGenerated: true });
+      const result = checkPaths(['src'], { rules: RULE_SET, cwd: dir, includeGenerated: true });
       assert.deepEqual(result.skipped, []);
       assert.equal(result.files.length, 3);
       assert.deepEqual(rules(result), ['src/gen.ts unsynchronized-shared-write', 'src/main.ts unsynchronized-shared-write']);
     });
 
     it('analyses a generated file named on the command line', () => {
-      const result = checkPaths(['src/gen.ts'], { cwd: dir });
+      const result = checkPaths(['src/gen.ts'], { rules: RULE_SET, cwd: dir });
       assert.deepEqual(result.skipped, []);
       assert.deepEqual(rules(result), ['src/gen.ts unsynchronized-shared-write']);
     });

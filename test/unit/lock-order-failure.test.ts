@@ -1,8 +1,9 @@
 /** A failure in one file's lock orders costs that file's orders only: the check goes on and says so. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { checkPaths } from '../../server/src/analysis/check';
+import { checkPaths } from '../../server/src/engine/check';
 import { HeldLocks } from '../../server/src/analysis/locks/held';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -19,7 +20,7 @@ describe('lock order failures', () => {
       return original.apply(this, args);
     };
     try {
-      const result = checkPaths(['examples/wordfreq/src'], { cwd: ROOT });
+      const result = checkPaths(['examples/wordfreq/src'], { rules: RULE_SET, cwd: ROOT });
       assert.equal(result.internalErrors.length, 1);
       assert.match(result.internalErrors[0], /^lock order of .*: Error: planted failure/);
       assert.ok(result.findings.some(f => f.rule === 'lock-not-released'), 'the lock rules still ran');

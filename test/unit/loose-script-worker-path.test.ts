@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkPaths } from '../../server/src/analysis/check';
+import { checkPaths } from '../../server/src/engine/check';
 import type { Finding } from '../../server/src/core/finding';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const RULE = 'worker-path-cwd-relative';
 
@@ -57,7 +58,7 @@ describe('worker-path-cwd-relative without a package.json', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   let findings: Finding[] | undefined;
-  const found = (): Finding[] => findings ??= checkPaths([dir], { cwd: dir }).findings.filter(f => f.rule === RULE);
+  const found = (): Finding[] => findings ??= checkPaths([dir], { rules: RULE_SET, cwd: dir }).findings.filter(f => f.rule === RULE);
 
   it('flags Node relative paths, with the fix that pins them to the file', () => {
     const flagged = found().map(f => ({ file: path.relative(dir, f.span.file), fixes: f.fixes.map(x => x.title) }));

@@ -53,7 +53,7 @@ describe('the npm package', function () {
   it('can be published: not private, a bin with a shebang, no dependencies', () => {
     assert.equal(pkg.private, undefined, '"private": true refuses to publish');
     assert.deepEqual(pkg.bin, { fearless: 'dist/cli.js' });
-    assert.ok(read('server/src/cli.ts').startsWith('#!/usr/bin/env node\n'), 'the bin starts with a shebang');
+    assert.ok(read('server/src/cli/main.ts').startsWith('#!/usr/bin/env node\n'), 'the bin starts with a shebang');
     assert.deepEqual(pkg.dependencies ?? {}, {}, 'everything is bundled: installing it installs nothing else');
   });
 

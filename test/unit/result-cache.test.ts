@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type CheckResult, checkPaths } from '../../server/src/analysis/check';
-import type { CacheData } from '../../server/src/analysis/result-cache';
+import { type CheckResult, checkPaths } from '../../server/src/engine/check';
+import type { CacheData } from '../../server/src/engine/result-cache';
+import { RULE_SET } from '../../server/src/rules/registry';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const TSCONFIG = JSON.stringify({ compilerOptions: { target: 'es2022', lib: ['es2024'], module: 'nodenext', strict: true } });
@@ -29,7 +30,7 @@ function write(dir: string, files: Record<string, string>): void {
 }
 
 function check(dir: string, previous?: unknown, version = VERSION, paths: string[] = []): CheckResult {
-  return checkPaths(paths, { cwd: dir, cache: { previous, version } });
+  return checkPaths(paths, { rules: RULE_SET, cwd: dir, cache: { previous, version } });
 }
 
 /** The findings as the report would show them, in a stable order, paths relative to the project. */
@@ -54,7 +55,7 @@ function alone(result: CheckResult, dir: string): string[] {
 
 /** The same check without a cache: what a cached run must report. */
 function uncached(dir: string, paths: string[] = []): string[] {
-  return findings(checkPaths(paths, { cwd: dir }), dir);
+  return findings(checkPaths(paths, { rules: RULE_SET, cwd: dir }), dir);
 }
 
 function data(result: CheckResult): CacheData {

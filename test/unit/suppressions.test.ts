@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Finding, SeverityOption, TextEdit } from '../../server/src/core/finding.js';
-import { applySuppressions, parseSuppressions } from '../../server/src/analysis/suppressions.js';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../../server/src/analysis/ignore-edits.js';
+import { applySuppressions, parseSuppressions } from '../../server/src/engine/suppressions.js';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../../server/src/engine/ignore-edits.js';
 
 const FILE = '/project/src/main.ts';
 const KNOWN = ['busy-wait', 'unsynchronized-shared-write', 'unjoined-worker', 'lock-not-released'];

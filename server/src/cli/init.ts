@@ -1,7 +1,7 @@
 /** `fearless init`: a starter `fearless.json` in the current directory, as `biome init` writes one. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { hasFearlessKey } from '../config';
+import { hasFearlessKey } from '../config/config-file';
 
 /** Where the schema is once the package is installed: editors complete and check the file with it. */
 const SCHEMA = './node_modules/fearless/schemas/fearless.schema.json';

@@ -1,7 +1,7 @@
 /** `fearless check --print-config <file>`: the configuration a file is analysed with, as ESLint's `--print-config` shows it. */
 import path from 'node:path';
-import type { ConfigProblem } from '../config';
-import { ConfigResolver } from '../config-resolver';
+import type { ConfigProblem } from '../config/config-file';
+import { ConfigResolver } from '../config/resolver';
 import { RULE_METAS } from '../rules/registry';
 
 /**

@@ -1,6 +1,6 @@
 /** The line `fearless check` keeps rewriting on a terminal while a long run goes on. */
 import path from 'node:path';
-import type { CheckProgress } from '../analysis/check';
+import type { CheckProgress } from '../engine/check';
 
 /** A run shorter than this shows nothing: a line that flashes up and vanishes is noise. */
 const DELAY_MS = 2000;

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { UntypedApiUse } from '../analysis/analyze';
+import type { UntypedApiUse } from '../engine/analyze-file';
 import type { Finding, Span } from '../core/finding';
 import type { SkippedFile } from '../analysis/generated';
-import type { Unreadable } from '../analysis/walk';
+import type { Unreadable } from '../engine/walk';
 import { LineIndex } from '../core/positions';
-import type { ConfigProblem } from '../config';
+import type { ConfigProblem } from '../config/config-file';
 
 /** What a formatter needs of a check's result: the engine's `CheckResult` is one. */
 export interface Report {

@@ -4,9 +4,9 @@
  */
 import { CodeAction, CodeActionKind, Range, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { Finding } from '../core/finding';
-import { safeFixEdits } from '../analysis/apply-edits';
+import { safeFixEdits } from '../engine/apply-edits';
 import { BUDGET_EXCEEDED, PARSE_ERROR } from '../core/engine-diagnostics';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/ignore-edits';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../engine/ignore-edits';
 import { Locator, toCodeAction, toDiagnostic, toWorkspaceEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.fearless`;

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
-import { type ConfigProblem, type LoadedConfig, hasFearlessKey, parseConfigText } from '../config';
+import { type ConfigProblem, type LoadedConfig, hasFearlessKey, parseConfigText } from '../config/config-file';
 import { readText } from '../analysis/files';
 import { LineIndex } from '../core/positions';
 import { RULE_METAS } from '../rules/registry';

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadedConfig } from '../config';
-import { ConfigResolver, type ResolvedConfig } from '../config-resolver';
+import type { LoadedConfig } from '../config/config-file';
+import { ConfigResolver, type ResolvedConfig } from '../config/resolver';
 import { RULE_METAS } from '../rules/registry';
-import { collectFiles } from '../analysis/files';
+import { collectFiles } from '../engine/file-selection';
 import { DEFAULT_SETTINGS, Settings, settingsConfig } from './settings';
 
 export interface Folder {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, MessageType, ShowMessageNotification, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { FileAnalysis, type UntypedApiUse, analyzeFile } from '../analysis/analyze';
+import { FileAnalysis, type UntypedApiUse, analyzeFile } from '../engine/analyze-file';
 import { parseWithinBudget } from '../analysis/budget';
 import type { FileFacts } from '../analysis/file-facts';
 import { fileExists, isSourceFile, readText } from '../analysis/files';
@@ -19,13 +19,14 @@ import { ThreadGraph } from '../analysis/thread-graph';
 import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
 import { Workspace } from '../analysis/workspace';
-import { type LoadedConfig, formatConfigProblem } from '../config';
+import { type LoadedConfig, formatConfigProblem } from '../config/config-file';
 import { ConfigDiagnostics, isConfigFile } from './config-diagnostics';
 import { Locator, toDiagnostic } from './convert';
 import { Folders } from './folders';
 import type { Settings } from './settings';
 import { errorText } from '../core/error-text';
 import { STATUS_NOTIFICATION, type Status } from '../protocol/methods';
+import { RULE_SET } from '../rules/registry';
 
 export interface Analysed {
   version: number;
@@ -318,7 +319,7 @@ export class Session {
       const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
       if (error) this.reportError(error);
       this.refreshTargets(this.lockOrder.update(file, edges));
-      const analysis = analyzeFile(parsed.sourceFile, parsed.program, config, this.context);
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, config, this.context);
       for (const e of analysis.errors) this.reportError(e);
       const untypedChanged = this.noteUntyped(file, analysis.untyped ?? []);
       if (analysis.errors.length === 0 && (this.lastError !== undefined || untypedChanged)) {

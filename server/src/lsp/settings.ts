@@ -5,7 +5,7 @@
  */
 import { SEVERITY_OPTIONS, type SeverityOption } from '../core/finding';
 import { ENVIRONMENTS, type Environment } from '../core/environment';
-import type { FearlessConfig } from '../config';
+import type { FearlessConfig } from '../config/config-file';
 
 export type RunMode = 'onType' | 'onSave' | 'workspace';
 

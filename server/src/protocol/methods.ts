@@ -21,5 +21,8 @@ export type ThreadMapResult = ThreadMap | null;
 /** Server → client: what a thread map asked for is drawn from has changed; ask again to redraw. */
 export const THREAD_MAP_CHANGED_NOTIFICATION = 'fearless/threadMapChanged';
 
+/** The server's command that applies every safe fix of a document: arguments `[uri]`. */
+export const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';
+
 /** The client's command a code lens runs to open a place: arguments `[uri, range]`. */
 export const OPEN_LOCATION_COMMAND = 'fearless.openLocation';

@@ -1,5 +1,5 @@
 import { INTEGER_ARRAYS, TYPED_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/types';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 
 const WAIT_OPS = new Set(['wait', 'waitAsync', 'notify']);
 /** Operations that take no typed array (`isLockFree(size)`, `pause()`) are not judged. */

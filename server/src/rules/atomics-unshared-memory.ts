@@ -1,4 +1,4 @@
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 
 const WAITS = new Set(['wait', 'waitAsync']);
 const ARRAY_OPS = new Set(['add', 'and', 'compareExchange', 'exchange', 'load', 'or', 'store', 'sub', 'xor', 'notify', 'wait', 'waitAsync']);

@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import { forEachInFunction } from '../analysis/syntax';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { whereTaken } from './support/locks';
 import { READ_SUFFIX } from '../analysis/locks/events';
 import type { Related } from '../core/finding';

@@ -1,7 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import { outerParent } from '../analysis/syntax';
-import { Rule, insertAt, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { insertAt, replaceNode } from './support/edits';
 import { isAwaitAllowed } from './support/await';
 
 /** The timeout the "Add a timeout" suggestion proposes, in milliseconds. */

@@ -4,7 +4,8 @@ import type { FileFacts } from '../analysis/file-facts';
 import type { PollingLoop } from '../analysis/loops';
 import { BIGINT_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/types';
 import { atomicsCallName, indentUnit, isPure, lineIndent, newlineOf, skipOuter } from '../analysis/syntax';
-import { Rule, insertAt, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { insertAt, replaceNode } from './support/edits';
 
 /** Atomics operations that neither sleep nor do the loop's work: a spin attempt, a spin hint. */
 const SPIN_ATOMICS = new Set(['load', 'compareExchange', 'exchange', 'pause', 'isLockFree']);

@@ -3,7 +3,7 @@ import type { LockKey } from '../analysis/locks/events';
 import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks/events';
 import { heldRunExclusiveCalls, isCounting, isWaitedFor } from '../analysis/run-exclusive';
 import { skipOuter } from '../analysis/syntax';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { byNode, lockEvents, lockName, whereTaken } from './support/locks';
 
 export const doubleLock: Rule = {

@@ -1,4 +1,4 @@
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
 import { ts } from '../analysis/ts';
 

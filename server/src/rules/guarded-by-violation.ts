@@ -6,7 +6,7 @@ import { memberLockKey } from '../analysis/locks/keys';
 import { MUTATING_METHODS } from '../analysis/memory-access';
 import { enclosingFunction, isFunctionBoundary, jsDocTagArguments, outerParent, skipOuter } from '../analysis/syntax';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { spanOf } from './support/locks';
 import { wrapInLockFix } from './support/wrap-in-lock';
 

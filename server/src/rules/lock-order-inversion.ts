@@ -1,5 +1,5 @@
 import type { Related } from '../core/finding';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 
 export const lockOrderInversion: Rule = {
   meta: {

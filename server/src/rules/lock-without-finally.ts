@@ -4,7 +4,7 @@ import { successors, walk } from '../analysis/cfg/paths';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
 import { atomicsCallName, forEachInFunction, skipOuter } from '../analysis/syntax';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 import { escapeOf } from './lock-not-released';
 import { releaseInFinallyFix } from './support/release-in-finally';

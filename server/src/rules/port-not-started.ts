@@ -1,5 +1,5 @@
 import { unstartedPortListeners } from '../analysis/ports';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { lineAfter, listedStatement } from './support/statements';
 
 export const portNotStarted: Rule = {

@@ -5,7 +5,7 @@ import { skipOuter } from '../analysis/syntax';
 import type { LockKey } from '../analysis/locks/events';
 import { builtinName } from '../analysis/types';
 import { sharesRoot } from '../analysis/provenance';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
 import { atomicRewrite } from './support/atomic-rewrite';
 import { isDeclaredGuarded } from './support/shared-access';

@@ -1,7 +1,7 @@
 /** Every rule, in catalog order. Adding a rule is adding its file and one line here. */
 import type { RuleMeta } from '../core/rule-meta';
 import { ENGINE_METAS } from '../core/engine-diagnostics';
-import type { Rule } from './rule';
+import type { Rule, RuleSet } from '../engine/rule';
 import { atomicsInvalidArray } from './atomics-invalid-array';
 import { atomicsUnsharedMemory } from './atomics-unshared-memory';
 import { blockingWaitOnMainThread } from './blocking-wait-on-main-thread';
@@ -62,3 +62,6 @@ export const RULES: readonly Rule[] = [
 
 /** Every id a finding may carry: the rules', then the engine's own. */
 export const RULE_METAS: readonly RuleMeta[] = [...RULES.map(r => r.meta), ...ENGINE_METAS];
+
+/** What the CLI, the language server and the tests hand the engine. */
+export const RULE_SET: RuleSet = { rules: RULES, metas: RULE_METAS };

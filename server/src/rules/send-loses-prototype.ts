@@ -2,7 +2,8 @@ import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { CloneFinding, LostMembers, structuredCloneIssues } from '../analysis/structured-clone';
-import { Rule, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { replaceNode } from './support/edits';
 import { findingPath, findingsByPlace, sendName } from './support/crossing';
 
 export const sendLosesPrototype: Rule = {

@@ -1,6 +1,6 @@
 import type { NotCloneable } from '../analysis/structured-clone';
 import { structuredCloneIssues } from '../analysis/structured-clone';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { failsWith, findingPath, findingsByPlace } from './support/crossing';
 
 /** What each kind of value is, and what to send instead. */

@@ -5,7 +5,7 @@ import type { FileFacts } from '../analysis/file-facts';
 import { structuredCloneIssues } from '../analysis/structured-clone';
 import { skipOuter } from '../analysis/syntax';
 import { builtinName } from '../analysis/types';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { addToTransferList, failsWith, findingPath, nameOfPart } from './support/crossing';
 
 export const transferListMissingPort: Rule = {

@@ -1,7 +1,7 @@
 import type { Fix } from '../core/finding';
 import type { Channel, PortEnd } from '../analysis/ports';
 import { enclosingFunction } from '../analysis/syntax';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import { afterLastUse, lineAfter, lineBefore, listedStatement } from './support/statements';
 
 export const unclosedPort: Rule = {

@@ -3,7 +3,8 @@ import type { Fix } from '../core/finding';
 import { type WorkerFate, executorParameter, isSpawnedLazily, nameAfterSpawn, workerName } from '../analysis/joins';
 import type { SpawnSite } from '../analysis/spawns';
 import { enclosingFunction, skipOuter } from '../analysis/syntax';
-import { Rule, insertAt } from './rule';
+import { Rule } from '../engine/rule';
+import { insertAt } from './support/edits';
 import { lineAfter, listedStatement } from './support/statements';
 import { workerChain } from './support/worker-code';
 

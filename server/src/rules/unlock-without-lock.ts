@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 import type { Related } from '../core/finding';
 import { READ_SUFFIX } from '../analysis/locks/events';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';

@@ -1,5 +1,6 @@
 import { INTEGER_ARRAYS } from '../analysis/types';
-import { Rule, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { replaceNode } from './support/edits';
 import { unlockedSharedAccess, whereShared } from './support/shared-access';
 
 export const unsynchronizedSharedRead: Rule = {

@@ -5,7 +5,8 @@ import type { Fix, Related } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { TYPED_ARRAYS, builtinName } from '../analysis/types';
 import { enclosingFunction, isFunctionBoundary, isInside, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';
-import { Rule, insertAt, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { insertAt, replaceNode } from './support/edits';
 import { removeFromTransferList, sendName } from './support/crossing';
 
 /** What a transfer list item moves away: a buffer, the buffer under a view (`view.buffer`), or a port. */

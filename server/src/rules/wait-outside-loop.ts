@@ -6,7 +6,8 @@ import { keyOf } from '../analysis/locks/keys';
 import {
   atomicsCallName, calleeName, enclosingFunction, forEachInFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter,
 } from '../analysis/syntax';
-import { Rule, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { replaceNode } from './support/edits';
 
 const CELL_READS = new Set(['load', 'compareExchange', 'exchange', 'add', 'sub', 'and', 'or', 'xor']);
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ts } from '../analysis/ts';
 import { skipOuter } from '../analysis/syntax';
-import { Rule } from './rule';
+import { Rule } from '../engine/rule';
 
 export const workerEntryNotFound: Rule = {
   meta: {

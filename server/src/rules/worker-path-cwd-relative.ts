@@ -3,7 +3,8 @@ import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import { skipOuter } from '../analysis/syntax';
-import { Rule, replaceNode } from './rule';
+import { Rule } from '../engine/rule';
+import { replaceNode } from './support/edits';
 import { builtinBinding } from './support/imports';
 import { isEsModule } from './support/module-format';
 

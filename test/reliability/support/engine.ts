@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { analyzeFile } from '../../../server/src/analysis/analyze';
+import { analyzeFile } from '../../../server/src/engine/analyze-file';
 import type { Finding } from '../../../server/src/core/finding';
 import { LockOrderGraph, lockOrderEdges } from '../../../server/src/analysis/lock-order';
 import { ThreadGraph } from '../../../server/src/analysis/thread-graph';
 import { Workspace } from '../../../server/src/analysis/workspace';
-import { DEFAULT_CONFIG } from '../../../server/src/config';
+import { DEFAULT_CONFIG } from '../../../server/src/config/config-file';
 import type { Case } from './corpus';
+import { RULE_SET } from '../../../server/src/rules/registry';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -82,7 +83,7 @@ export class EngineHarness {
         const parsed = this.workspace.get(file);
         if (!parsed) throw new Error('the workspace has no program for it');
         texts.set(file, parsed.sourceFile.text);
-        const analysis = analyzeFile(parsed.sourceFile, parsed.program, DEFAULT_CONFIG, this.context);
+        const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, this.context);
         findings.push(...analysis.findings);
         failures.push(...analysis.errors);
         // Related locations and fix edits may point into other files of the program (a type's module).

@@ -4,7 +4,7 @@ import type { Crossing } from '../../analysis/boundaries';
 import type { TextEdit } from '../../core/finding';
 import type { CloneFinding, CloneStep } from '../../analysis/structured-clone';
 import { lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
-import { insertAt, replaceNode } from '../rule';
+import { insertAt, replaceNode } from './edits';
 
 const MAX_NAME_LENGTH = 40;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

@@ -8,7 +8,7 @@ import { ts } from '../../analysis/ts';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { TextEdit } from '../../core/finding';
 import { newlineOf, skipOuter } from '../../analysis/syntax';
-import { insertAt } from '../rule';
+import { insertAt } from './edits';
 import { isEsModule } from './module-format';
 
 export interface Binding {

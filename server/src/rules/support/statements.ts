@@ -2,7 +2,7 @@
 import { ts } from '../../analysis/ts';
 import type { TextEdit } from '../../core/finding';
 import { isFunctionBoundary, isInside, lineIndent, newlineOf } from '../../analysis/syntax';
-import { insertAt } from '../rule';
+import { insertAt } from './edits';
 
 /** The statement of the same function holding `node`, when it is one of a list (a block, the file, a `case`). */
 export function listedStatement(node: ts.Node): ts.Statement | undefined {

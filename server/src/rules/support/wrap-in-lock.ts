@@ -7,7 +7,7 @@ import type { Fix } from '../../core/finding';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { LockMethods } from '../../analysis/locks/events';
 import { enclosingFunction, indentUnit, isAsyncFunction, lineIndent, newlineOf } from '../../analysis/syntax';
-import { replaceNode } from '../rule';
+import { replaceNode } from './edits';
 
 export function wrapInLockFix(facts: FileFacts, stmt: ts.Statement, lock: string, methods: LockMethods): Fix | undefined {
   if (methods.awaited && !isAsyncFunction(enclosingFunction(stmt))) return undefined;

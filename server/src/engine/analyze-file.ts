@@ -5,20 +5,19 @@
  * analysed in part, or not at all, and says so in one finding.
  */
 import { performance } from 'node:perf_hooks';
-import { ts } from './ts';
-import { mayTouchThreads } from './thread-relevance';
-import type { FearlessConfig } from '../config';
+import { ts } from '../analysis/ts';
+import { mayTouchThreads } from '../analysis/thread-relevance';
+import type { FearlessConfig } from '../config/config-file';
 import type { Finding, Severity } from '../core/finding';
-import { DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from './budget';
-import { FileFacts } from './file-facts';
+import { DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from '../analysis/budget';
+import { FileFacts } from '../analysis/file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
-import { RULES, RULE_METAS } from '../rules/registry';
-import type { Report } from '../rules/rule';
+import type { Report, RuleSet } from './rule';
 import type { RuleMeta } from '../core/rule-meta';
-import type { CrossFileContext } from './cross-thread';
+import type { CrossFileContext } from '../analysis/cross-thread';
 import { errorText } from '../core/error-text';
-import { flowOf } from './flow';
-import { type UntypedUse, untypedUses } from './untyped-apis';
+import { flowOf } from '../analysis/flow';
+import { type UntypedUse, untypedUses } from '../analysis/untyped-apis';
 import { BUDGET_EXCEEDED, PARSE_ERROR } from '../core/engine-diagnostics';
 
 export interface FileAnalysis {
@@ -41,11 +40,21 @@ export interface AnalyzeOptions {
   budgetMs?: number;
 }
 
-const KNOWN_RULES = new Set(RULE_METAS.map(m => m.id));
-const DEFAULT_SEVERITY = new Map(RULE_METAS.map(m => [m.id, m.defaultSeverity]));
+/** The ids a set of rules knows, and their default severities: read once per set. */
+const catalogs = new WeakMap<RuleSet, { known: ReadonlySet<string>; defaults: ReadonlyMap<string, Severity> }>();
 
+function catalogOf(set: RuleSet): { known: ReadonlySet<string>; defaults: ReadonlyMap<string, Severity> } {
+  let catalog = catalogs.get(set);
+  if (!catalog) {
+    catalog = { known: new Set(set.metas.map(m => m.id)), defaults: new Map(set.metas.map(m => [m.id, m.defaultSeverity])) };
+    catalogs.set(set, catalog);
+  }
+  return catalog;
+}
+
+/** `set`'s rules on one file of `program`, under `config`; `context` is what the file reads of the others (see Project). */
 export function analyzeFile(
-  file: ts.SourceFile, program: ts.Program, config: FearlessConfig, context?: CrossFileContext, options: AnalyzeOptions = {},
+  file: ts.SourceFile, program: ts.Program, set: RuleSet, config: FearlessConfig, context?: CrossFileContext, options: AnalyzeOptions = {},
 ): FileAnalysis {
   const budget = (message: string): Finding[] => {
     const configured = config.rules[BUDGET_EXCEEDED];
@@ -72,7 +81,7 @@ export function analyzeFile(
   const errors: string[] = [];
   const enabled = new Set<string>();
   // A file that names nothing of threads, shared memory, ports or locks has nothing for the rules to find.
-  const rules = mayTouchThreads(file, program, context) ? RULES : [];
+  const rules = mayTouchThreads(file, program, context) ? set.rules : [];
   for (const rule of rules) {
     const configured = config.rules[rule.meta.id];
     if (configured === 'off') continue;
@@ -109,7 +118,7 @@ export function analyzeFile(
   // runs out of time depends on the machine.
   if (cutOff.length > 0) findings.push(...budget(`Fearless analysed this file only in part: ${cutOff.join('; ')}.`));
   const kept = applySuppressions(file.text, findings, parseSuppressions(file.text, file.fileName), {
-    file: file.fileName, knownRules: KNOWN_RULES, enabledRules: enabled, severityOf: id => config.rules[id] ?? DEFAULT_SEVERITY.get(id)!,
+    file: file.fileName, knownRules: catalogOf(set).known, enabledRules: enabled, severityOf: id => config.rules[id] ?? catalogOf(set).defaults.get(id)!,
   });
   const untyped = blindRules(file, program, rules.filter(r => enabled.has(r.meta.id)));
   return { findings: kept.sort((a, b) => a.span.start - b.span.start), errors, facts, ...(untyped.length > 0 && { untyped }) };

@@ -3,7 +3,7 @@
  * Parses them, filters findings through them, and reports the names that suppress nothing
  * (`unused-ignore`, as staticcheck does) and the names of no rule (`unknown-ignore-rule`).
  */
-import { ts } from './ts';
+import { ts } from '../analysis/ts';
 import { nearestNames } from '../core/nearest-names.js';
 import type { Finding, Fix, Severity, SeverityOption } from '../core/finding.js';
 import { UNKNOWN_IGNORE_RULE, UNUSED_IGNORE } from '../core/engine-diagnostics';

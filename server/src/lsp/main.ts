@@ -10,23 +10,22 @@ import {
   ProposedFeatures, ResponseError, TextDocumentSyncKind, TextDocuments, WorkDoneProgressReporter, createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { explainAt, spawnsOf } from './views/explain';
-import { isSourceFile } from './analysis/files';
-import { LineIndex, withoutBom } from './core/positions';
-import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './lsp/code-actions';
-import { spawnLenses, workerModuleLens } from './lsp/code-lens';
-import { Locator } from './lsp/convert';
-import { snippetCompletions } from './lsp/completions';
-import { hoverMarkdown } from './lsp/hover';
-import { CREATE_WORKER_KIND, createWorkerActions } from './lsp/worker-file-action';
-import { Session, newWorkspace, pathOf } from './lsp/session';
-import { THREAD_MAP_REQUEST, ThreadMaps } from './lsp/thread-map-request';
-import type { ThreadMapParams } from './protocol/methods';
-import { DEFAULT_SETTINGS, Settings, parseSettings } from './lsp/settings';
-import { errorText } from './core/error-text';
+import { explainAt, spawnsOf } from '../views/explain';
+import { isSourceFile } from '../analysis/files';
+import { LineIndex, withoutBom } from '../core/positions';
+import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './code-actions';
+import { spawnLenses, workerModuleLens } from './code-lens';
+import { Locator } from './convert';
+import { snippetCompletions } from './completions';
+import { hoverMarkdown } from './hover';
+import { CREATE_WORKER_KIND, createWorkerActions } from './worker-file-action';
+import { Session, newWorkspace, pathOf } from './session';
+import { THREAD_MAP_REQUEST, ThreadMaps } from './thread-map-request';
+import { APPLY_FIX_ALL_COMMAND, type ThreadMapParams } from '../protocol/methods';
+import { DEFAULT_SETTINGS, Settings, parseSettings } from './settings';
+import { errorText } from '../core/error-text';
 
 /** Executed by the server so every client can offer "fix all" as a command. */
-const APPLY_FIX_ALL_COMMAND = 'fearless.server.applyFixAll';
 const CONFIG_FILES = /(^|[\\/])(fearless\.json|package\.json)$/;
 const PROJECT_FILES = /(^|[\\/])(tsconfig|jsconfig)[^\\/]*\.json$/;
 const CHANGE_KINDS = {

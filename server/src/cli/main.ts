@@ -3,26 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { version } from '../../package.json';
-import { applyFixes } from './analysis/apply-edits';
-import { checkPaths, mapPaths, type CheckOptions, type CheckResult } from './analysis/check';
-import { plural } from './core/text';
-import { formatConfigProblem, type ConfigProblem } from './config';
-import { RULE_METAS } from './rules/registry';
-import { formatGraphDot } from './cli/format-graph-dot';
-import { formatGraphJson } from './cli/format-graph-json';
-import { formatGraphMermaid } from './cli/format-graph-mermaid';
-import { formatGithub } from './cli/format-github';
-import { formatJson } from './cli/format-json';
-import { formatSarif } from './cli/format-sarif';
-import { formatStylish } from './cli/format-stylish';
-import { formatUntyped } from './cli/format-untyped';
-import { progressLine } from './cli/progress';
-import { cacheFilePath, readCacheFile, writeCacheFile } from './cli/cache-file';
-import { initConfig } from './cli/init';
-import { printConfig } from './cli/print-config';
-import { wantsColor } from './cli/color';
-import { writeOutput } from './cli/output';
+import { version } from '../../../package.json';
+import { applyFixes } from '../engine/apply-edits';
+import { checkPaths, mapPaths, type CheckOptions, type CheckResult } from '../engine/check';
+import { plural } from '../core/text';
+import { formatConfigProblem, type ConfigProblem } from '../config/config-file';
+import { RULE_METAS, RULE_SET } from '../rules/registry';
+import { formatGraphDot } from './format-graph-dot';
+import { formatGraphJson } from './format-graph-json';
+import { formatGraphMermaid } from './format-graph-mermaid';
+import { formatGithub } from './format-github';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatStylish } from './format-stylish';
+import { formatUntyped } from './format-untyped';
+import { progressLine } from './progress';
+import { cacheFilePath, readCacheFile, writeCacheFile } from './cache-file';
+import { initConfig } from './init';
+import { printConfig } from './print-config';
+import { wantsColor } from './color';
+import { writeOutput } from './output';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -149,7 +149,7 @@ function engineOptions(cwd: string, flags: { config?: string; includeGenerated?:
   // A config file named on the command line is part of the invocation: missing, it is bad usage.
   if (config !== undefined && !fs.existsSync(path.resolve(cwd, config))) return undefined;
   return {
-    cwd, ...(config === undefined ? {} : { configFile: config }), includeGenerated: flags.includeGenerated === true, gitignore: flags.gitignore,
+    cwd, rules: RULE_SET, ...(config === undefined ? {} : { configFile: config }), includeGenerated: flags.includeGenerated === true, gitignore: flags.gitignore,
   };
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import {
   type ConfigLayer, type ConfigProblem, DEFAULT_CONFIG, type FearlessConfig, type LoadedConfig, configIn, loadConfigFile,
-} from './config';
+} from './config-file';
 
 export interface ResolvedConfig {
   config: FearlessConfig;

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { SEVERITY_OPTIONS, type SeverityOption } from './core/finding.js';
-import { ENVIRONMENTS, type Environment } from './core/environment.js';
-import { nearestNames } from './core/nearest-names.js';
-import { UNUSED_IGNORE } from './core/engine-diagnostics.js';
+import { SEVERITY_OPTIONS, type SeverityOption } from '../core/finding.js';
+import { ENVIRONMENTS, type Environment } from '../core/environment.js';
+import { nearestNames } from '../core/nearest-names.js';
+import { UNUSED_IGNORE } from '../core/engine-diagnostics.js';
 
 
 /** What one file's analysis is configured with. */

@@ -1,33 +1,36 @@
 /** A whole check, as the CLI runs it: config, files, workspace, analysis of every file. */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ConfigProblem, FearlessConfig } from '../config';
-import { ConfigResolver } from '../config-resolver';
-import { RULE_METAS } from '../rules/registry';
-import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze';
-import { heapPressure } from './heap';
-import { DEFAULT_FILE_BUDGET_MS } from './budget';
-import type { CrossFileContext } from './cross-thread';
+import type { ConfigProblem, FearlessConfig } from '../config/config-file';
+import { ConfigResolver } from '../config/resolver';
+import type { RuleSet } from './rule';
+import { FileAnalysis, type UntypedApiUse, analyzeFile } from './analyze-file';
+import { heapPressure } from '../analysis/heap';
+import { DEFAULT_FILE_BUDGET_MS } from '../analysis/budget';
+import type { CrossFileContext } from '../analysis/cross-thread';
 import { errorText } from '../core/error-text';
-import type { FileFacts } from './file-facts';
-import { type CollectedFiles, collectFiles, isSourceFile, notSource, readSource, readText } from './files';
+import type { FileFacts } from '../analysis/file-facts';
+import { type CollectedFiles, collectFiles, notSource, readSource } from './file-selection';
+import { isSourceFile, readText } from '../analysis/files';
 import { GitIgnores } from './gitignore';
-import { originalText } from './flow';
-import { type SkippedFile, generatedReason } from './generated';
-import { DiskModuleFiles } from './module-files';
+import { originalText } from '../analysis/flow';
+import { type SkippedFile, generatedReason } from '../analysis/generated';
+import { DiskModuleFiles } from '../analysis/module-files';
 import type { Finding } from '../core/finding';
-import { ThreadGraph } from './thread-graph';
-import { LockOrderGraph, lockOrderEdges } from './lock-order';
+import { ThreadGraph } from '../analysis/thread-graph';
+import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { type CacheData, runKey } from './result-cache';
 import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
-import type { ts } from './ts';
+import type { ts } from '../analysis/ts';
 import type { Unreadable } from './walk';
-import { Workspace } from './workspace';
+import { Workspace } from '../analysis/workspace';
 import { INTERNAL_ERROR, READ_ERROR } from '../core/engine-diagnostics';
 
 export interface CheckOptions {
   cwd: string;
+  /** The rules to run (the registry's RULE_SET), and every id a configuration may name. */
+  rules: RuleSet;
   /** A configuration file for every file, instead of those found above each (relative to `cwd`). */
   configFile?: string;
   /** Each file's time budget (see budget.ts); the engine's default when absent. */
@@ -65,12 +68,11 @@ export interface CheckProgress {
   file: string;
 }
 
-export interface CheckResult {
+/** What any run says besides its findings: the files it covered, and what kept it from others. */
+export interface RunOutline {
   files: string[];
   /** Files found but left out as generated or minified: not in `files`. */
   skipped: SkippedFile[];
-  findings: Finding[];
-  texts: ReadonlyMap<string, string>;
   /** Mistakes in Fearless's configuration files: when there are any, nothing was analysed. */
   configErrors: ConfigProblem[];
   /** Problems of the projects' tsconfig.json / jsconfig.json files: their files were analysed on defaults. */
@@ -78,13 +80,18 @@ export interface CheckResult {
   /** Files named on the command line that the configuration's `ignores` leave out. */
   ignored: string[];
   usageErrors: string[];
-  /** Internal failures of a rule on a file: the run went on without that rule's findings there. */
+  /** Internal failures (of a rule on a file, of a file's lock orders): the run went on without what failed. */
   internalErrors: string[];
-  /** Files and folders that could not be read, each with its `read-error` finding: the run is incomplete. */
+  /** Files and folders that could not be read (each with its `read-error` finding in a check): the run is incomplete. */
   unreadable: Unreadable[];
+  cache?: CacheOutcome;
+}
+
+export interface CheckResult extends RunOutline {
+  findings: Finding[];
+  texts: ReadonlyMap<string, string>;
   /** Uses of thread APIs whose types are missing, which some rules could therefore not check. */
   untyped: UntypedApiUse[];
-  cache?: CacheOutcome;
 }
 
 export function checkPaths(paths: string[], options: CheckOptions): CheckResult {
@@ -141,23 +148,12 @@ export interface AnalysedFile {
   analysis: FileAnalysis;
 }
 
-export interface AnalysedRun {
+export interface AnalysedRun extends RunOutline {
   cwd: string;
-  files: string[];
-  skipped: SkippedFile[];
-  configErrors: ConfigProblem[];
-  configProblems: ConfigProblem[];
-  ignored: string[];
-  usageErrors: string[];
-  /** Failures outside a file's rules (its lock orders): the run went on without what failed. */
-  internalErrors: string[];
-  /** Files and folders that could not be read: neither in `files` nor analysed. */
-  unreadable: Unreadable[];
   /** Files the engine itself failed on: each is reported once, and the run went on. */
   failures: { file: string; error: unknown }[];
   /** Files whose results the cache gave (not handed to `onFile`). */
   reused: ReusedFile[];
-  cache?: CacheOutcome;
 }
 
 /**
@@ -177,7 +173,7 @@ const HEAP_PRESSURE = 0.6;
  */
 export function analysePaths(paths: string[], options: CheckOptions, onFile: (done: AnalysedFile) => void): AnalysedRun {
   const cwd = path.resolve(options.cwd);
-  const configs = new ConfigResolver(RULE_METAS.map(m => m.id), {
+  const configs = new ConfigResolver(options.rules.metas.map(m => m.id), {
     ...(options.configFile !== undefined && { explicitFile: path.resolve(cwd, options.configFile) }),
   });
   const { given } = options;
@@ -274,7 +270,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
       const parsed = source === 'alone' ? reuse!.aloneTree(file) : workspace.get(file);
       if (!parsed) return;
       const analyse = (within: CrossFileContext): FileAnalysis =>
-        analyzeFile(parsed.sourceFile, parsed.program, configOf(file), within, { budgetMs: options.budgetMs });
+        analyzeFile(parsed.sourceFile, parsed.program, options.rules, configOf(file), within, { budgetMs: options.budgetMs });
       if (!reuse) {
         onFile({ file, ...parsed, analysis: analyse(context) });
         return;

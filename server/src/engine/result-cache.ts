@@ -13,12 +13,12 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { UntypedApiUse } from './analyze';
+import type { UntypedApiUse } from './analyze-file';
 import type { Finding } from '../core/finding';
-import { readText } from './files';
-import type { LockOrderEdge, LockOrderGraph } from './lock-order';
-import type { SpawnRef, ThreadGraph } from './thread-graph';
-import type { ts } from './ts';
+import { readText } from '../analysis/files';
+import type { LockOrderEdge, LockOrderGraph } from '../analysis/lock-order';
+import type { SpawnRef, ThreadGraph } from '../analysis/thread-graph';
+import type { ts } from '../analysis/ts';
 
 /** Changed whenever what is stored changes shape or meaning: an older file is then ignored. */
 export const CACHE_FORMAT = 1;

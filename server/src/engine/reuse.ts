@@ -16,18 +16,18 @@
  *   removed file was in: they are derived again, and the files whose sets changed are analysed again.
  */
 import path from 'node:path';
-import type { FileAnalysis } from './analyze';
-import type { CrossFileContext, Peer } from './cross-thread';
-import { readText } from './files';
-import type { LockOrderEdge, LockOrderGraph } from './lock-order';
-import { lockRelevantNames } from './lock-relevance';
+import type { FileAnalysis } from './analyze-file';
+import type { CrossFileContext, Peer } from '../analysis/cross-thread';
+import { readText } from '../analysis/files';
+import type { LockOrderEdge, LockOrderGraph } from '../analysis/lock-order';
+import { lockRelevantNames } from '../analysis/lock-relevance';
 import { withoutBom } from '../core/positions';
 import {
   CACHE_FORMAT, type CacheData, type CachedFile, type CachedProgram, cacheUnder, contentHash, dependencyHash, bindingOptions, referencedFiles,
 } from './result-cache';
-import type { ThreadGraph } from './thread-graph';
-import { lendsNames, mentionsAny, threadNames, touchesThreads } from './thread-relevance';
-import { ts } from './ts';
+import type { ThreadGraph } from '../analysis/thread-graph';
+import { lendsNames, mentionsAny, threadNames, touchesThreads } from '../analysis/thread-relevance';
+import { ts } from '../analysis/ts';
 
 /** Where a file's result comes from: the cache, an analysis of the file alone, or one on its program. */
 export type Source = 'cache' | 'alone' | 'program';

@@ -14,9 +14,7 @@ import { ts } from '../server/src/analysis/ts';
 import { analyzeFile } from '../server/src/engine/analyze-file';
 import { applyEdits } from '../server/src/engine/apply-edits';
 import { DEFAULT_CONFIG } from '../server/src/config/config-file';
-import { Workspace } from '../server/src/analysis/workspace';
-import { ThreadGraph } from '../server/src/analysis/thread-graph';
-import { LockOrderGraph, lockOrderEdges } from '../server/src/analysis/lock-order';
+import { Project } from '../server/src/analysis/project';
 import { isSourceFile } from '../server/src/analysis/files';
 import { RULES, RULE_SET } from '../server/src/rules/registry';
 import type { Finding, TextEdit } from '../server/src/core/finding';
@@ -35,19 +33,19 @@ type Analysed = { findings: Finding[]; file: ts.SourceFile; program: ts.Program 
 /** Every fixture of one tree, analysed as a check of that tree would: one workspace, thread graph and lock order. */
 class FixtureRun {
   private readonly analysed = new Map<string, Analysed>();
-  private context?: { workspace: Workspace; graph: ThreadGraph; lockOrder: LockOrderGraph };
+  private project?: Project;
 
   constructor(readonly root: string) {}
 
   analyse(file: string): Analysed {
     let hit = this.analysed.get(file);
     if (!hit) {
-      const { workspace, graph, lockOrder } = this.context ??= this.load();
+      const project = this.project ??= this.load();
+      const { workspace } = project;
       const parsed = workspace.get(file);
       assert.ok(parsed, `${file} is not in the fixture workspace`);
       assert.ok(ts.isExternalModule(parsed.sourceFile), `${file} must be a module (add \`export {};\`) so fixtures do not share globals`);
-      const context = { graph, peer: (f: string) => workspace.get(f), lockOrder };
-      const result = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, context);
+      const result = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, project.context);
       assert.deepEqual(result.errors, [], 'a rule crashed');
       hit = { findings: result.findings, file: parsed.sourceFile, program: parsed.program };
       this.analysed.set(file, hit);
@@ -55,22 +53,16 @@ class FixtureRun {
     return hit;
   }
 
-  private load(): NonNullable<FixtureRun['context']> {
+  private load(): Project {
     const files = ruleDirs.flatMap(dir => allFiles(path.join(this.root, dir)));
-    const workspace = new Workspace();
-    for (const f of files) workspace.add(f);
+    const project = new Project();
+    for (const f of files) project.workspace.add(f);
     // One thread graph over every fixture: spawn sites are pinned to their own folder, so a multi-file
     // fixture (main.ts spawning worker.ts) sees only its own files, as a check of that folder would.
-    const graph = new ThreadGraph();
-    for (const f of files) graph.update(workspace.get(f)!.sourceFile);
+    for (const f of files) project.readSpawns(f);
     // Lock orders likewise: lock classes are declarations, so a fixture's inversions stay within the files it imports.
-    const lockOrder = new LockOrderGraph();
-    for (const f of files) {
-      const { edges, error } = lockOrderEdges(workspace.get(f)!.sourceFile, workspace.get(f)!.program);
-      assert.equal(error, undefined);
-      lockOrder.update(f, edges);
-    }
-    return { workspace, graph, lockOrder };
+    for (const f of files) assert.equal(project.readLockOrders(f).error, undefined);
+    return project;
   }
 }
 

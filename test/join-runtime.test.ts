@@ -15,8 +15,7 @@ import { type Exit, exec } from './support/processes';
 import { analyzeFile } from '../server/src/engine/analyze-file';
 import { RULE_SET } from '../server/src/rules/registry';
 import { applyEdits } from '../server/src/engine/apply-edits';
-import { ThreadGraph } from '../server/src/analysis/thread-graph';
-import { Workspace } from '../server/src/analysis/workspace';
+import { Project } from '../server/src/analysis/project';
 import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 
 const REPO = path.resolve(__dirname, '..');
@@ -34,7 +33,7 @@ const explain = (r: Exit): string => `exit ${r.code}${r.timedOut ? ' (killed: ti
  * A project in a temp folder: its sources are written, `fix` rewrites one of them with the engine's fix,
  * `build` compiles every source (`src/x.ts` → `dist/x.js` when there is a `src/`, else beside it).
  */
-class Project {
+class RuntimeProject {
   readonly dir: string;
 
   constructor(files: Record<string, string>) {
@@ -59,12 +58,11 @@ class Project {
     const file = path.join(this.dir, rel);
     const sources = fs.readdirSync(this.dir, { recursive: true, encoding: 'utf8' })
       .filter(f => /\.[cm]?ts$/.test(f) && !f.startsWith('node_modules')).map(f => path.join(this.dir, f));
-    const workspace = new Workspace();
-    for (const f of sources) workspace.add(f);
-    const graph = new ThreadGraph();
-    for (const f of sources) graph.update(workspace.get(f)!.sourceFile);
-    const parsed = workspace.get(file)!;
-    const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, { graph, peer: f => workspace.get(f) });
+    const project = new Project();
+    for (const f of sources) project.workspace.add(f);
+    for (const f of sources) project.readSpawns(f);
+    const parsed = project.workspace.get(file)!;
+    const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, project.context);
     assert.deepEqual(analysis.errors, []);
     const finding = analysis.findings.find(f => f.rule === rule);
     assert.ok(finding, `no ${rule} finding in ${rel}: ${analysis.findings.map(f => f.rule).join(', ')}`);
@@ -86,8 +84,8 @@ class Project {
   }
 
   /** The project before the fix, as a copy: the unfixed program runs beside the fixed one. */
-  copy(): Project {
-    const twin = new Project({});
+  copy(): RuntimeProject {
+    const twin = new RuntimeProject({});
     for (const rel of fs.readdirSync(this.dir, { recursive: true, encoding: 'utf8' })) {
       const from = path.join(this.dir, rel);
       if (rel.startsWith('node_modules') || !fs.statSync(from).isFile()) continue;
@@ -112,8 +110,8 @@ setTimeout(() => parentPort!.postMessage(input * 2), 50);
 
 /** Builds the bugged project and its fixed twin, runs `main` in both. */
 async function beforeAndAfter(files: Record<string, string>, rule: string, title: string, format: 'esm' | 'cjs' = 'esm',
-  runs: { script?: string; cwd?: (p: Project) => string; timeoutMs?: number } = {}): Promise<{ before: Exit; after: Exit; fixed: string }> {
-  const bugged = new Project(files);
+  runs: { script?: string; cwd?: (p: RuntimeProject) => string; timeoutMs?: number } = {}): Promise<{ before: Exit; after: Exit; fixed: string }> {
+  const bugged = new RuntimeProject(files);
   const fixedProject = bugged.copy();
   try {
     const source = Object.keys(files).find(f => /main\.[cm]?ts$/.test(f))!;

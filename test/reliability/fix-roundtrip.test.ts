@@ -13,10 +13,9 @@ import { analyzeFile } from '../../server/src/engine/analyze-file';
 import { applyEdits, applyFixes } from '../../server/src/engine/apply-edits';
 import type { Finding, Fix, TextEdit } from '../../server/src/core/finding';
 import { isSourceFile } from '../../server/src/analysis/files';
-import { type LockOrderEdge, LockOrderGraph, lockOrderEdges } from '../../server/src/analysis/lock-order';
-import { ThreadGraph } from '../../server/src/analysis/thread-graph';
+import { type LockOrderEdge, lockOrderEdges } from '../../server/src/analysis/lock-order';
+import { Project } from '../../server/src/analysis/project';
 import { ts } from '../../server/src/analysis/ts';
-import { Workspace } from '../../server/src/analysis/workspace';
 import { DEFAULT_CONFIG } from '../../server/src/config/config-file';
 import { RULE_SET } from '../../server/src/rules/registry';
 
@@ -29,19 +28,17 @@ const inputs = [path.join(ROOT, 'test', 'fixtures'), path.join(ROOT, 'examples',
   .flatMap(dir => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map(f => path.join(dir, f)))
   .filter(f => isSourceFile(f)).sort();
 
-class Project {
-  private readonly workspace = new Workspace();
-  private readonly graph = new ThreadGraph();
-  private readonly lockOrder = new LockOrderGraph();
-  private readonly context = { graph: this.graph, peer: (file: string) => this.workspace.get(file), lockOrder: this.lockOrder };
+/** The files under test in one project, edited and re-analysed fix by fix. */
+class RoundTrips {
+  private readonly project = new Project();
   /** Per file and text: the original texts come back after every round trip, and need no type checker then. */
   private readonly errorsOf = new Map<string, string[]>();
   private readonly edgesOf = new Map<string, LockOrderEdge[]>();
 
   constructor(files: readonly string[]) {
-    for (const f of files) this.workspace.add(f);
-    for (const f of files) this.graph.update(this.parsed(f).sourceFile);
-    for (const f of files) this.lockOrder.update(f, this.edges(f));
+    for (const f of files) this.project.workspace.add(f);
+    for (const f of files) this.project.readSpawns(f);
+    for (const f of files) this.project.lockOrder.update(f, this.edges(f));
   }
 
   text(file: string): string {
@@ -49,9 +46,9 @@ class Project {
   }
 
   setText(file: string, text: string): void {
-    this.workspace.setText(file, text);
-    this.graph.update(this.parsed(file).sourceFile);
-    this.lockOrder.update(file, this.edges(file));
+    this.project.workspace.setText(file, text);
+    this.project.readSpawns(file);
+    this.project.lockOrder.update(file, this.edges(file));
   }
 
   private edges(file: string): LockOrderEdge[] {
@@ -68,7 +65,7 @@ class Project {
 
   findings(file: string): Finding[] {
     const { sourceFile, program } = this.parsed(file);
-    const analysis = analyzeFile(sourceFile, program, RULE_SET, DEFAULT_CONFIG, this.context, { budgetMs: Infinity });
+    const analysis = analyzeFile(sourceFile, program, RULE_SET, DEFAULT_CONFIG, this.project.context, { budgetMs: Infinity });
     assert.deepEqual(analysis.errors, [], `a rule crashed on ${file}`);
     return analysis.findings;
   }
@@ -90,11 +87,12 @@ class Project {
 
   /** The files whose findings an edit of `file` may change: itself and the other ends of its spawn edges. */
   partners(file: string): string[] {
-    return [...new Set([file, ...this.graph.targets(file), ...this.graph.spawners(file).map(s => s.file)])].filter(f => this.workspace.has(f));
+    const { graph, workspace } = this.project;
+    return [...new Set([file, ...graph.targets(file), ...graph.spawners(file).map(s => s.file)])].filter(f => workspace.has(f));
   }
 
   private parsed(file: string): { sourceFile: ts.SourceFile; program: ts.Program } {
-    const parsed = this.workspace.get(file);
+    const parsed = this.project.workspace.get(file);
     assert.ok(parsed, `${file} is not in the workspace`);
     return parsed;
   }
@@ -120,7 +118,7 @@ let revealedHints = 0;
  * in `finally` around one update: "use Atomics instead"), and only when its own first fix, applied
  * next, round-trips with nothing new: the chain ends in clean code.
  */
-function roundTrip(project: Project, scope: readonly string[], before: Map<string, Finding[]>, edits: readonly TextEdit[], fixed: readonly Finding[], followHints = true): string[] {
+function roundTrip(project: RoundTrips, scope: readonly string[], before: Map<string, Finding[]>, edits: readonly TextEdit[], fixed: readonly Finding[], followHints = true): string[] {
   const problems: string[] = [];
   const byFile = new Map<string, TextEdit[]>();
   for (const e of edits) byFile.set(e.file, [...byFile.get(e.file) ?? [], e]);
@@ -176,12 +174,12 @@ function rel(file: string): string {
 
 describe('reliability: every fix, applied', function () {
   this.timeout(600_000);
-  let project: Project;
+  let project: RoundTrips;
   const found = new Map<string, Finding[]>();
   let checked = 0;
 
   before(() => {
-    project = new Project(inputs);
+    project = new RoundTrips(inputs);
     for (const file of inputs) found.set(file, project.findings(file));
   });
   after(() => console.log(`      fixes checked: ${checked} alone, plus fix-all passes (see above); hints revealed by a fix, then fixed cleanly: ${revealedHints}`));

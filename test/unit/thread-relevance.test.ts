@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ThreadGraph } from '../../server/src/analysis/thread-graph';
+import { Project } from '../../server/src/analysis/project';
 import { mayTouchThreads } from '../../server/src/analysis/thread-relevance';
-import { Workspace } from '../../server/src/analysis/workspace';
 
 const FILES: Record<string, string> = {
   'types.ts': 'export interface Input { counts: Int32Array<SharedArrayBuffer>; label: string }\n',
@@ -23,8 +22,8 @@ const FILES: Record<string, string> = {
 
 describe('thread relevance (the rules\' pre-filter)', () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fearless-relevance-')));
-  const workspace = new Workspace();
-  const graph = new ThreadGraph();
+  const project = new Project();
+  const { workspace } = project;
   before(() => {
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', target: 'es2024', types: [] } }));
     for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
@@ -34,7 +33,7 @@ describe('thread relevance (the rules\' pre-filter)', () => {
 
   const touches = (name: string): boolean => {
     const { sourceFile, program } = workspace.get(path.join(dir, name))!;
-    return mayTouchThreads(sourceFile, program, { graph, peer: f => workspace.get(f) });
+    return mayTouchThreads(sourceFile, program, project.context);
   };
 
   it('lets through files that reach thread APIs through names declared elsewhere', () => {

@@ -17,8 +17,8 @@ import { originalText } from '../analysis/flow';
 import { type SkippedFile, generatedReason } from '../analysis/generated';
 import { DiskModuleFiles } from '../analysis/module-files';
 import type { Finding } from '../core/finding';
-import { ThreadGraph } from '../analysis/thread-graph';
-import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
+import { lockOrderEdges } from '../analysis/lock-order';
+import { Project } from '../analysis/project';
 import { type CacheData, runKey } from './result-cache';
 import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
@@ -198,7 +198,8 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const left = new Set([...ignored, ...skipped.map(s => s.file), ...read.unreadable.map(u => u.path)]);
   const files = collected.files.filter(f => !left.has(f));
   const configOf = (file: string): FearlessConfig => configs.resolve(file).config;
-  const workspace = new Workspace({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
+  const project = new Project({ stableDisk: true, livePrograms: LIVE_PROGRAMS });
+  const { workspace, graph, lockOrder, context } = project;
   for (const file of files) workspace.add(file, texts.get(file));
   const reuse = options.cache && new ResultReuse(options.cache.previous, runKey({
     version: options.cache.version, config: configs.loaded().map(c => [c.file, c.config]), budgetMs: options.budgetMs, includeGenerated: options.includeGenerated, files,
@@ -220,7 +221,6 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   const order = groups.flat();
   // Spawn sites first, across every file checked: a module's thread depends on who spawns it. Lock
   // orders too: an inversion needs both files' orders before either is judged.
-  const graph = new ThreadGraph();
   const orders = new Map<string, LockOrders>();
   const readOrders = (file: string): void => guard(file, () => {
     const parsed = workspace.get(file);
@@ -231,7 +231,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
       if (reuse?.readAhead(file, graph, orders, () => workspace.tree(file))) return;
       const parsed = workspace.get(file);
       if (!parsed) return;
-      graph.update(parsed.sourceFile);
+      project.readSpawns(file);
       orders.set(file, lockOrderEdges(parsed.sourceFile, parsed.program));
     });
     options.onProgress?.({ done: 0, total: files.length, file });
@@ -248,7 +248,6 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
     }
   }
   // Fed in the files' order, whichever pass read them: which cycle is found first depends on it.
-  const lockOrder = new LockOrderGraph();
   const internalErrors: string[] = [];
   for (const file of order) {
     const read = orders.get(file);
@@ -257,7 +256,6 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
     if (read.error) internalErrors.push(read.error);
   }
   reuse?.validate(graph, lockOrder);
-  const context: CrossFileContext = { graph, peer: (file: string) => workspace.get(file), lockOrder };
   const budgetMs = options.budgetMs ?? DEFAULT_FILE_BUDGET_MS;
   const reused: ReusedFile[] = [];
   const analysed: string[] = [];

@@ -19,7 +19,7 @@ import { Locator } from './convert';
 import { snippetCompletions } from './completions';
 import { hoverMarkdown } from './hover';
 import { CREATE_WORKER_KIND, createWorkerActions } from './worker-file-action';
-import { Session, newWorkspace, pathOf } from './session';
+import { Session, pathOf } from './session';
 import { THREAD_MAP_REQUEST, ThreadMaps } from './thread-map-request';
 import { APPLY_FIX_ALL_COMMAND, type ThreadMapParams } from '../protocol/methods';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from './settings';
@@ -183,7 +183,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     const file = pathOf(change.uri);
     if (!file) continue;
     if (PROJECT_FILES.test(file)) {
-      session.workspace = newWorkspace(); // compiler options changed: every project is rebuilt
+      session.project.renewPrograms(); // compiler options changed: every program is rebuilt
       restartNeeded = true;
     } else if (CONFIG_FILES.test(file)) {
       restartNeeded = true;
@@ -231,7 +231,7 @@ connection.onCodeLens(request('code lens', [], (params: CodeLensParams, token) =
   const facts = session.current(params.textDocument.uri)?.analysis.facts;
   if (!facts || token.isCancellationRequested) return [];
   const at = new Locator(session.textOf);
-  return [...workerModuleLens(session.graph.spawners(file), at), ...spawnLenses(spawnsOf(facts, session.files), at)];
+  return [...workerModuleLens(session.project.graph.spawners(file), at), ...spawnLenses(spawnsOf(facts, session.files), at)];
 }));
 
 connection.onRequest(THREAD_MAP_REQUEST, request('thread map', null, (params: ThreadMapParams | null | undefined, token) =>

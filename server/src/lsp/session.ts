@@ -15,10 +15,8 @@ import type { FileFacts } from '../analysis/file-facts';
 import { fileExists, isSourceFile, readText } from '../analysis/files';
 import { generatedReason } from '../analysis/generated';
 import { untypedSummary } from '../analysis/untyped-apis';
-import { ThreadGraph } from '../analysis/thread-graph';
-import { LockOrderGraph, lockOrderEdges } from '../analysis/lock-order';
 import { DiskModuleFiles } from '../analysis/module-files';
-import { Workspace } from '../analysis/workspace';
+import { Project } from '../analysis/project';
 import { type LoadedConfig, formatConfigProblem } from '../config/config-file';
 import { ConfigDiagnostics, isConfigFile } from './config-diagnostics';
 import { Locator, toDiagnostic } from './convert';
@@ -41,17 +39,18 @@ export interface Analysed {
  */
 const LIVE_PROGRAMS = 8;
 
-export function newWorkspace(): Workspace {
-  return new Workspace({ livePrograms: LIVE_PROGRAMS });
-}
-
 export class Session {
-  workspace = newWorkspace();
   /** Files on disk as spawn sites resolve them (also what hover, lens and actions use). */
   readonly files = new DiskModuleFiles();
-  readonly graph = new ThreadGraph(this.files);
-  /** Lock orders of every file analysed so far: an inversion spans files. */
-  private readonly lockOrder = new LockOrderGraph();
+  /**
+   * Every file analysed so far, with the spawn sites and lock orders of each (an inversion spans files);
+   * a spawner a rule asks about that nobody opened is added to it, if it is on disk or open.
+   */
+  readonly project = new Project({
+    livePrograms: LIVE_PROGRAMS,
+    files: this.files,
+    mayAdd: file => fileExists(file) || this.documents.get(pathToFileURL(file).href) !== undefined,
+  });
   readonly folders = new Folders(loaded => this.configRead(loaded));
   private readonly configDiagnostics: ConfigDiagnostics;
   private readonly results = new Map<string, Analysed>();
@@ -63,18 +62,6 @@ export class Session {
   private readonly analysedText = new Map<string, string>();
   /** Per file, its uses of thread APIs without types (see analysis/untyped-apis.ts), as last analysed. */
   private readonly untyped = new Map<string, readonly UntypedApiUse[]>();
-  /** Other files for cross-thread facts: a spawner not yet in the workspace is added to it. */
-  private readonly context = {
-    graph: this.graph,
-    peer: (file: string) => {
-      if (!this.workspace.has(file)) {
-        if (!fileExists(file) && !this.documents.get(pathToFileURL(file).href)) return undefined;
-        this.workspace.add(file);
-      }
-      return this.workspace.get(file);
-    },
-    lockOrder: this.lockOrder,
-  };
   private lastError: string | undefined;
   /** Generated or minified files left unanalysed, logged once each. */
   private readonly skippedGenerated = new Set<string>();
@@ -114,7 +101,7 @@ export class Session {
     this.results.delete(doc.uri);
     const file = pathOf(doc.uri);
     if (file && isConfigFile(file)) return this.configDiagnostics.validate(file);
-    if (file) this.workspace.refresh(file); // the disk is the truth again, unsaved edits are gone
+    if (file) this.project.workspace.refresh(file); // the disk is the truth again, unsaved edits are gone
     if (file && this.folders.of(file).settings.run === 'workspace' && isSourceFile(file)) {
       this.analyseClosed(file);
     } else {
@@ -150,17 +137,15 @@ export class Session {
   /** A source file changed on disk, outside the editor (or was created or deleted). */
   fileChangedOnDisk(file: string, change: 'created' | 'changed' | 'deleted'): void {
     // Spawns of this module find it now, or no longer: worker-entry-not-found and the thread graph change there.
-    if (change !== 'changed') this.refreshTargets(this.graph.spawnersOfName(file));
+    if (change !== 'changed') this.refreshTargets(this.project.graph.spawnersOfName(file));
     if (this.documents.get(pathToFileURL(file).href)) return; // the editor's text wins while it is open
     if (change === 'deleted') {
-      this.workspace.remove(file);
-      this.refreshTargets(this.graph.remove(file));
-      this.refreshTargets(this.lockOrder.remove(file));
+      this.refreshTargets(this.project.remove(file));
       this.closedPublished.delete(file);
       void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
       return;
     }
-    if (this.workspace.has(file)) this.workspace.refresh(file);
+    if (this.project.workspace.has(file)) this.project.workspace.refresh(file);
     const text = this.textOf(file);
     if (text !== undefined) this.refreshTargets(this.updateGraph(file, text));
     if (this.folders.of(file).settings.run === 'workspace') this.analyseClosed(file);
@@ -214,7 +199,7 @@ export class Session {
   /** Spawn sites from a file's text alone (closed files, the scan); a file too deep to parse safely spawns nothing. */
   private updateGraph(file: string, text: string): Set<string> {
     const { sourceFile } = parseWithinBudget(file, text);
-    return sourceFile ? this.graph.update(sourceFile) : this.graph.remove(file);
+    return sourceFile ? this.project.graph.update(sourceFile) : this.project.graph.remove(file);
   }
 
   /**
@@ -258,7 +243,7 @@ export class Session {
     const file = pathOf(uri);
     if (!doc || !file || !isSourceFile(file)) return undefined;
     if (!this.folders.of(file).settings.enable) return undefined;
-    const analysis = this.analyse(file, () => this.workspace.setText(file, doc.getText()));
+    const analysis = this.analyse(file, () => this.project.workspace.setText(file, doc.getText()));
     const result = { version: doc.version, analysis };
     this.results.set(uri, result);
     this.publish(uri, doc.version, analysis);
@@ -284,7 +269,7 @@ export class Session {
   private analyseOnDisk(file: string): FileAnalysis | undefined {
     if (!this.folders.of(file).settings.enable) return undefined;
     return this.analyse(file, () => {
-      if (!this.workspace.has(file)) this.workspace.add(file);
+      if (!this.project.workspace.has(file)) this.project.workspace.add(file);
     });
   }
 
@@ -295,7 +280,7 @@ export class Session {
       const { config, ignored } = this.folders.configOf(file);
       if (ignored) return { findings: [], errors: [] };
       load();
-      const parsed = this.workspace.get(file);
+      const parsed = this.project.workspace.get(file);
       if (!parsed) return { findings: [], errors: [] };
       // As `fearless check` leaves out what a folder brings in: findings there are not the user's to fix.
       const generated = generatedReason(file, parsed.sourceFile.text);
@@ -305,21 +290,21 @@ export class Session {
         return { findings: [], errors: [] };
       }
       this.skippedGenerated.delete(file);
-      const changedTargets = this.graph.update(parsed.sourceFile);
+      const changedTargets = this.project.readSpawns(file);
       // What a worker receives comes from its spawner's text, and what a spawner's listeners receive
       // from its workers': any edit re-judges the files at the other end of its spawn edges, not only
       // one that moves a spawn (once per new text, so spawn cycles settle).
       if (this.analysedText.get(file) !== parsed.sourceFile.text) {
         this.analysedText.set(file, parsed.sourceFile.text);
-        for (const target of this.graph.targets(file)) changedTargets.add(target);
-        for (const spawner of this.graph.spawners(file)) if (spawner.file !== file) changedTargets.add(spawner.file);
+        for (const target of this.project.graph.targets(file)) changedTargets.add(target);
+        for (const spawner of this.project.graph.spawners(file)) if (spawner.file !== file) changedTargets.add(spawner.file);
       }
       this.refreshTargets(changedTargets);
       // This file's lock orders before its rules run; files whose inversions they change are judged again.
-      const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+      const { changed, error } = this.project.readLockOrders(file);
       if (error) this.reportError(error);
-      this.refreshTargets(this.lockOrder.update(file, edges));
-      const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, config, this.context);
+      this.refreshTargets(changed);
+      const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, config, this.project.context);
       for (const e of analysis.errors) this.reportError(e);
       const untypedChanged = this.noteUntyped(file, analysis.untyped ?? []);
       if (analysis.errors.length === 0 && (this.lastError !== undefined || untypedChanged)) {

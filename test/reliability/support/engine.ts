@@ -9,9 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze-file';
 import type { Finding } from '../../../server/src/core/finding';
-import { LockOrderGraph, lockOrderEdges } from '../../../server/src/analysis/lock-order';
-import { ThreadGraph } from '../../../server/src/analysis/thread-graph';
-import { Workspace } from '../../../server/src/analysis/workspace';
+import { Project } from '../../../server/src/analysis/project';
 import { DEFAULT_CONFIG } from '../../../server/src/config/config-file';
 import type { Case } from './corpus';
 import { RULE_SET } from '../../../server/src/rules/registry';
@@ -37,10 +35,7 @@ export function tempPackage(prefix: string): string {
 
 export class EngineHarness {
   readonly dir = tempPackage('fearless-fuzz-');
-  private readonly workspace = new Workspace();
-  private readonly graph = new ThreadGraph();
-  private readonly lockOrder = new LockOrderGraph();
-  private readonly context = { graph: this.graph, peer: (file: string) => this.workspace.get(file), lockOrder: this.lockOrder };
+  private readonly project = new Project();
   private count = 0;
 
   analyse(files: Case): CaseResult {
@@ -61,29 +56,23 @@ export class EngineHarness {
       const file = path.join(caseDir, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text);
-      step(`setText ${rel}`, () => this.workspace.setText(file, text));
+      step(`setText ${rel}`, () => this.project.workspace.setText(file, text));
     }
     for (const file of paths) {
-      step(`thread graph ${path.basename(file)}`, () => {
-        const parsed = this.workspace.get(file);
-        if (parsed) this.graph.update(parsed.sourceFile);
-      });
+      step(`thread graph ${path.basename(file)}`, () => this.project.readSpawns(file));
     }
     for (const file of paths) {
       step(`lock orders ${path.basename(file)}`, () => {
-        const parsed = this.workspace.get(file);
-        if (!parsed) return;
-        const { edges, error } = lockOrderEdges(parsed.sourceFile, parsed.program);
+        const { error } = this.project.readLockOrders(file);
         if (error) throw new Error(error);
-        this.lockOrder.update(file, edges);
       });
     }
     for (const file of paths) {
       step(`analyse ${path.basename(file)}`, () => {
-        const parsed = this.workspace.get(file);
+        const parsed = this.project.workspace.get(file);
         if (!parsed) throw new Error('the workspace has no program for it');
         texts.set(file, parsed.sourceFile.text);
-        const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, this.context);
+        const analysis = analyzeFile(parsed.sourceFile, parsed.program, RULE_SET, DEFAULT_CONFIG, this.project.context);
         findings.push(...analysis.findings);
         failures.push(...analysis.errors);
         // Related locations and fix edits may point into other files of the program (a type's module).
@@ -97,11 +86,7 @@ export class EngineHarness {
         }
       });
     }
-    for (const file of paths) {
-      this.graph.remove(file);
-      this.lockOrder.remove(file);
-      this.workspace.remove(file);
-    }
+    for (const file of paths) this.project.remove(file);
     fs.rmSync(caseDir, { recursive: true, force: true });
     return { findings, failures, texts, millis: Date.now() - started };
   }

@@ -42,15 +42,25 @@ export class LineIndex {
   /** Offsets outside the text are clamped to it. */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    // The last line start that is <= the offset.
+    const line = this.lineOf(clamped);
+    return { line, column: clamped - this.lineStarts[line] };
+  }
+
+  /** The 0-based line an offset is on: the last line that starts at or before it. */
+  lineOf(offset: number): number {
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
+      if (this.lineStarts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low, column: clamped - this.lineStarts[low] };
+    return low;
+  }
+
+  /** Where a line starts. */
+  startOf(line: number): number {
+    return this.lineStarts[line];
   }
 
   /**
@@ -65,7 +75,7 @@ export class LineIndex {
   }
 
   /** End of the line's content, before its line break. */
-  private contentEnd(line: number): number {
+  contentEnd(line: number): number {
     let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
     if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 10) end--;
     if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 13) end--;

@@ -3,7 +3,8 @@
  * directive already aimed there, or a new directive.
  */
 import type { TextEdit } from '../core/finding.js';
-import { DIRECTIVE_RULES, lineOf, lineStarts, parseSuppressions, type Suppression } from './suppressions.js';
+import { DIRECTIVE_RULES, parseSuppressions, type Suppression } from './suppressions.js';
+import { LineIndex } from '../core/positions';
 
 /**
  * Quick fix "Ignore `rule` on this line": adds the rule to a next-line directive already aimed at
@@ -13,10 +14,10 @@ import { DIRECTIVE_RULES, lineOf, lineStarts, parseSuppressions, type Suppressio
 export function ignoreOnLineEdit(text: string, file: string, findingStart: number, rule: string): TextEdit {
   if (DIRECTIVE_RULES.has(rule)) return ignoreInFileEdit(text, file, rule);
   const { lines, suppressions } = parsedForEdits(text, file);
-  const line = lineOf(lines, findingStart);
+  const line = lines.lineOf(findingStart);
   const existing = suppressions.find((s) => s.kind === 'next-line' && s.targetLine === line);
   if (existing) return mergeEdit(file, existing, rule);
-  const lineStart = line === 0 ? bomLength(text) : lines[line];
+  const lineStart = line === 0 ? bomLength(text) : lines.startOf(line);
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const newText = `${indent}// fearless-ignore-next-line ${rule}${lineBreak(text)}`;
   return { file, start: lineStart, end: lineStart, newText };
@@ -37,9 +38,9 @@ export function ignoreInFileEdit(text: string, file: string, rule: string): Text
   const comment = `/* fearless-ignore-file ${rule} */`;
   const start = bomLength(text);
   if (!text.startsWith('#!', start)) return { file, start, end: start, newText: comment + eol };
-  const lines = lineStarts(text);
-  return lines.length > 1
-    ? { file, start: lines[1], end: lines[1], newText: comment + eol }
+  const lines = new LineIndex(text);
+  return lines.lineCount > 1
+    ? { file, start: lines.startOf(1), end: lines.startOf(1), newText: comment + eol }
     : { file, start: text.length, end: text.length, newText: eol + comment };
 }
 
@@ -66,11 +67,11 @@ function lineBreak(text: string): string {
  * The quick fixes of one request ask about every finding of the same text in a row (thousands, in a
  * generated file): its lines and directives are found once, not once per finding.
  */
-let lastParsed: { text: string; file: string; lines: number[]; suppressions: Suppression[] } | undefined;
+let lastParsed: { text: string; file: string; lines: LineIndex; suppressions: Suppression[] } | undefined;
 
-function parsedForEdits(text: string, file: string): { lines: number[]; suppressions: Suppression[] } {
+function parsedForEdits(text: string, file: string): { lines: LineIndex; suppressions: Suppression[] } {
   if (lastParsed?.text !== text || lastParsed.file !== file) {
-    lastParsed = { text, file, lines: lineStarts(text), suppressions: parseSuppressions(text, file) };
+    lastParsed = { text, file, lines: new LineIndex(text), suppressions: parseSuppressions(text, file) };
   }
   return lastParsed;
 }

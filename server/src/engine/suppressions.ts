@@ -7,6 +7,7 @@ import { ts } from '../analysis/ts';
 import { nearestNames } from '../core/nearest-names.js';
 import type { Finding, Fix, Severity, SeverityOption } from '../core/finding.js';
 import { UNKNOWN_IGNORE_RULE, UNUSED_IGNORE } from '../core/engine-diagnostics';
+import { LineIndex } from '../core/positions';
 
 
 /**
@@ -47,7 +48,7 @@ export function parseSuppressions(text: string, file = 'file.ts'): Suppression[]
   // Most files have no directive; they should not pay for a parse.
   if (!text.includes(MARKER)) return [];
   const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const lines = lineStarts(text);
+  const lines = new LineIndex(text);
   const seen = new Set<number>();
   const suppressions: Suppression[] = [];
   for (let at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length)) {
@@ -89,7 +90,7 @@ function isJSDocKind(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstJSDocNode && kind <= ts.SyntaxKind.LastJSDocNode;
 }
 
-function parseDirective(text: string, comment: ts.CommentRange, lines: number[]): Suppression | undefined {
+function parseDirective(text: string, comment: ts.CommentRange, lines: LineIndex): Suppression | undefined {
   const block = comment.kind === ts.SyntaxKind.MultiLineCommentTrivia;
   const bodyStart = comment.pos + 2;
   const bodyEnd = block && text.startsWith('*/', comment.end - 2) ? comment.end - 2 : comment.end;
@@ -113,7 +114,7 @@ function parseDirective(text: string, comment: ts.CommentRange, lines: number[])
 
   const kind = match[1] as Suppression['kind'];
   const suppression: Suppression = { kind, rules, commentStart: comment.pos, commentEnd: comment.end };
-  if (suppression.kind === 'next-line') suppression.targetLine = lineOf(lines, comment.end - 1) + 1;
+  if (suppression.kind === 'next-line') suppression.targetLine = lines.lineOf(comment.end - 1) + 1;
   if (reason !== undefined) suppression.reason = reason;
   return suppression;
 }
@@ -131,7 +132,7 @@ export function applySuppressions(
   suppressions: Suppression[],
   options: SuppressionOptions,
 ): Finding[] {
-  const lines = lineStarts(text);
+  const lines = new LineIndex(text);
   const usedNames = suppressions.map((s) => s.rules.map(() => false));
   const usedDirectives = suppressions.map(() => false);
 
@@ -151,7 +152,7 @@ export function applySuppressions(
     return suppressed;
   };
 
-  const kept = findings.filter((f) => f.span.file !== options.file || !suppress(f.rule, lineOf(lines, f.span.start)));
+  const kept = findings.filter((f) => f.span.file !== options.file || !suppress(f.rule, lines.lineOf(f.span.start)));
 
   const known = (name: string): boolean => options.knownRules.has(name) || DIRECTIVE_RULES.has(name);
   const enabled = (rule: string): boolean =>
@@ -255,50 +256,21 @@ function nameRemoval(s: Suppression, j: number): { start: number; end: number } 
  * Removes a comment: with its line(s) when it stands alone; otherwise with the whitespace that
  * joined it to the code beside it, so neither a trailing blank nor a double space is left.
  */
-function commentRemoval(text: string, lines: number[], s: Suppression): { start: number; end: number } {
-  const firstLine = lineOf(lines, s.commentStart);
-  const lastLine = lineOf(lines, s.commentEnd);
-  const lineStart = lines[firstLine];
-  const lineEnd = contentEnd(text, lines, lastLine);
+function commentRemoval(text: string, lines: LineIndex, s: Suppression): { start: number; end: number } {
+  const firstLine = lines.lineOf(s.commentStart);
+  const lastLine = lines.lineOf(s.commentEnd);
+  const lineStart = lines.startOf(firstLine);
+  const lineEnd = lines.contentEnd(lastLine);
   const before = text.slice(lineStart, s.commentStart);
   const after = text.slice(s.commentEnd, lineEnd);
   const blankBefore = /^\s*$/.test(before);
   const blankAfter = /^\s*$/.test(after);
   if (blankBefore && blankAfter) {
-    if (lastLine + 1 < lines.length) return { start: lineStart, end: lines[lastLine + 1] };
-    if (firstLine > 0) return { start: contentEnd(text, lines, firstLine - 1), end: lineEnd };
+    if (lastLine + 1 < lines.lineCount) return { start: lineStart, end: lines.startOf(lastLine + 1) };
+    if (firstLine > 0) return { start: lines.contentEnd(firstLine - 1), end: lineEnd };
     return { start: lineStart, end: lineEnd };
   }
   if (blankAfter) return { start: s.commentStart - (before.length - before.trimEnd().length), end: lineEnd };
   return { start: s.commentStart, end: s.commentEnd + (after.length - after.trimStart().length) };
 }
 
-/** Line starts with `\r\n`, `\r` and `\n` as breaks, as LSP counts lines. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-    if (c === 13 || c === 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
-export function lineOf(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** The offset where a line's text ends, before its line break. */
-function contentEnd(text: string, starts: number[], line: number): number {
-  let end = line + 1 < starts.length ? starts[line + 1] : text.length;
-  if (end > starts[line] && text[end - 1] === '\n') end--;
-  if (end > starts[line] && text[end - 1] === '\r') end--;
-  return end;
-}

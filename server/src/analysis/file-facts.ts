@@ -3,8 +3,6 @@
  * life of this object (one analysis of one version of the file).
  */
 import { ts } from './ts';
-import type { FunctionLike } from './syntax';
-import type { Cfg } from './cfg/graph';
 import { LockModel, lockModelOf } from './locks/model';
 import { ProvenanceAnalysis } from './provenance';
 import { References } from './references';
@@ -22,6 +20,7 @@ import { DiskModuleFiles } from './module-files';
 import { SpawnSite, spawnSites } from './spawns';
 import { WorkerFate, workerFate } from './joins';
 import { Channel, messageChannels } from './ports';
+import { type CloneFinding, structuredCloneIssues } from './structured-clone';
 
 /** Spawn paths are resolved against the files on disk, as the thread graph resolves them. */
 const DISK = new DiskModuleFiles();
@@ -35,6 +34,7 @@ export interface FileFactsOptions {
 export class FileFacts {
   readonly checker: ts.TypeChecker;
   private readonly fates = new Map<ts.Node, WorkerFate>();
+  private readonly clones = new Map<ts.Expression, readonly CloneFinding[]>();
   private cached: {
     refs?: References; provenance?: ProvenanceAnalysis; role?: ModuleRole; runtime?: Runtime;
     locks?: LockModel; accesses?: MemoryAccess[]; loops?: LoopAnalysis; sharing?: SharingAnalysis; atomics?: AtomicsCall[];
@@ -110,6 +110,13 @@ export class FileFacts {
     return fate;
   }
 
+  /** What structured clone meets in a payload this file sends: the send rules each read it, once. */
+  cloneIssues(payload: ts.Expression): readonly CloneFinding[] {
+    let found = this.clones.get(payload);
+    if (!found) this.clones.set(payload, found = structuredCloneIssues(payload, this.program));
+    return found;
+  }
+
   /** The message channels this file opens, and what becomes of each port (see ports.ts). */
   get channels(): readonly Channel[] {
     return this.cached.channels ??= messageChannels(this);
@@ -127,10 +134,6 @@ export class FileFacts {
 
   threadAt(node: ts.Node): Thread {
     return threadAt(node, this.role, this.checker, this.refs);
-  }
-
-  cfgOf(fn: FunctionLike): Cfg {
-    return this.locks.held.cfgOf(fn);
   }
 
   typeOf(node: ts.Node): ts.Type {

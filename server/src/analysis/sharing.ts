@@ -13,6 +13,7 @@ import { mustForward } from './cfg/dataflow';
 import type { FileFacts } from './file-facts';
 import { Provenance, functionSymbol, isAllocationRoot, sharesRoot } from './provenance';
 import { atomicsCallName, enclosingFunction, forEachInFunction, isFunctionBoundary, isInside, outerParent, skipOuter } from './syntax';
+import { cfgOf } from './cfg/build';
 
 const PUBLISHING_ATOMICS = new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange', 'notify']);
 const VIEW_METHODS_NOT_ESCAPING = new Set(['set', 'fill', 'copyWithin', 'sort', 'reverse', 'at', 'indexOf', 'includes',
@@ -77,7 +78,7 @@ export class SharingAnalysis {
    */
   isPublishedAfter(node: ts.Node): boolean {
     const fn = enclosingFunction(node);
-    const cfg = this.facts.cfgOf(fn);
+    const cfg = cfgOf(fn);
     const at = cfg.nodeOf(node);
     if (!at) return false;
     return everyPathPasses(cfg, at, n => {
@@ -114,7 +115,7 @@ export class SharingAnalysis {
   isAnsweredRequest(node: ts.Node, prov: Provenance): boolean {
     if (prov.roots.size === 0) return false;
     const fn = enclosingFunction(node);
-    const cfg = this.facts.cfgOf(fn);
+    const cfg = cfgOf(fn);
     const at = cfg.nodeOf(node);
     if (!at) return false;
     const before = mustForward<RoundTrip>(cfg, new Set(), (n, facts) => {

@@ -74,13 +74,9 @@ const SETS = new Set(['Set', 'ReadonlySet']);
 const PRIVATE_KEY = '__#';
 const SYMBOL_KEY = '__@';
 
-const cache = new WeakMap<ts.Expression, readonly CloneFinding[]>();
-
-/** The problems structured clone meets in `payload`, each with where it sits. */
+/** The problems structured clone meets in `payload`, each with where it sits (FileFacts.cloneIssues keeps them per payload). */
 export function structuredCloneIssues(payload: ts.Expression, program: ts.Program): readonly CloneFinding[] {
-  let found = cache.get(payload);
-  if (!found) cache.set(payload, found = new PayloadWalk(program).run(payload));
-  return found;
+  return new PayloadWalk(program).run(payload);
 }
 
 /** How a value is copied: as itself, as the own properties of an object spread, as the elements of an array spread. */

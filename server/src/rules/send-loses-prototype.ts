@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { CloneFinding, LostMembers, structuredCloneIssues } from '../analysis/structured-clone';
+import { CloneFinding, LostMembers } from '../analysis/structured-clone';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 import { findingPath, findingsByPlace, sendName } from './support/crossing';
@@ -17,7 +17,7 @@ export const sendLosesPrototype: Rule = {
   check(ctx) {
     const { facts } = ctx;
     for (const crossing of facts.boundaries) {
-      const issues = structuredCloneIssues(crossing.payload, facts.program);
+      const issues = facts.cloneIssues(crossing.payload);
       for (const [at, found] of findingsByPlace(issues.filter(f => f.issue.kind === 'loses-prototype'))) {
         const [first] = found;
         if (first.issue.kind !== 'loses-prototype') continue;

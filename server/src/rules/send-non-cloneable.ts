@@ -1,5 +1,4 @@
 import type { NotCloneable } from '../analysis/structured-clone';
-import { structuredCloneIssues } from '../analysis/structured-clone';
 import { Rule } from '../engine/rule';
 import { failsWith, findingPath, findingsByPlace } from './support/crossing';
 
@@ -26,7 +25,7 @@ export const sendNonCloneable: Rule = {
   check(ctx) {
     const { facts } = ctx;
     for (const crossing of facts.boundaries) {
-      const issues = structuredCloneIssues(crossing.payload, facts.program);
+      const issues = facts.cloneIssues(crossing.payload);
       for (const [at, found] of findingsByPlace(issues.filter(f => f.issue.kind === 'not-cloneable'))) {
         // A part that is there whatever the value makes the send certain to fail: name it first.
         const first = found.find(f => !f.whenSet) ?? found[0];

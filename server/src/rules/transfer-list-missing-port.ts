@@ -2,7 +2,6 @@ import { ts } from '../analysis/ts';
 import type { Crossing } from '../analysis/boundaries';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { structuredCloneIssues } from '../analysis/structured-clone';
 import { skipOuter } from '../analysis/syntax';
 import { builtinName } from '../analysis/types';
 import { Rule } from '../engine/rule';
@@ -23,7 +22,7 @@ export const transferListMissingPort: Rule = {
       if (crossing.transfer && !crossing.transfer.complete) continue;
       // A port in an optional part is how a protocol type carries one in the messages that need it; the
       // others leave it out (poolifier's MessageValue.port): nothing says this send holds one.
-      const ports = structuredCloneIssues(crossing.payload, facts.program).filter(f => f.issue.kind === 'port' && !f.whenSet);
+      const ports = facts.cloneIssues(crossing.payload).filter(f => f.issue.kind === 'port' && !f.whenSet);
       if (ports.length === 0) continue;
       const listed = crossing.transfer?.items ?? [];
       const named = ports.map(p => ({ port: p, name: nameOfPart(p) }));

@@ -8,6 +8,7 @@ import { enclosingFunction, isFunctionBoundary, isInside, lineIndent, newlineOf,
 import { Rule } from '../engine/rule';
 import { insertAt, replaceNode } from './support/edits';
 import { removeFromTransferList, sendName } from './support/crossing';
+import { cfgOf } from '../analysis/cfg/build';
 
 /** What a transfer list item moves away: a buffer, the buffer under a view (`view.buffer`), or a port. */
 interface Moved {
@@ -94,7 +95,7 @@ function movedBy(facts: FileFacts, item: ts.Expression): Moved | undefined {
  * The `catch` the call itself may throw into does not: a post that throws has transferred nothing.
  */
 function usesAfter(facts: FileFacts, call: ts.Node, symbol: ts.Symbol): ts.Identifier[] {
-  const cfg = facts.cfgOf(enclosingFunction(call));
+  const cfg = cfgOf(enclosingFunction(call));
   const from = cfg.nodeOf(call);
   if (!from) return [];
   const uses = new Set<ts.Identifier>();

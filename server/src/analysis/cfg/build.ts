@@ -40,7 +40,16 @@ interface Handler {
 /** A `finally` block built once per way of leaving it bounds the copies a pathological nesting could make. */
 const MAX_NODES = 20_000;
 
-export function buildCfg(fn: FunctionLike): Cfg {
+const built = new WeakMap<FunctionLike, Cfg>();
+
+/** A function's graph, built once per tree: the lock model, the sharing analysis and the rules all read this one. */
+export function cfgOf(fn: FunctionLike): Cfg {
+  let cfg = built.get(fn);
+  if (!cfg) built.set(fn, cfg = buildCfg(fn));
+  return cfg;
+}
+
+function buildCfg(fn: FunctionLike): Cfg {
   const nodes: CfgNode[] = [];
   const byAst = new Map<ts.Node, CfgNode[]>();
   const targets: JumpTarget[] = [];

@@ -5,8 +5,8 @@
  * callback holding a lock) start with the lock held.
  */
 import { ts } from '../ts';
-import { Cfg, CfgNode } from '../cfg/graph';
-import { buildCfg } from '../cfg/build';
+import type { CfgNode } from '../cfg/graph';
+import { cfgOf } from '../cfg/build';
 import { mayForward, mustForward } from '../cfg/dataflow';
 import { predecessors, walk } from '../cfg/paths';
 import { calleeName, enclosingFunction, forEachInFunction, isAsyncFunction, isFunctionBoundary, jsDocTagArguments, skipOuter, type FunctionLike } from '../syntax';
@@ -20,7 +20,6 @@ import { calledFunction } from './summaries';
 
 export class HeldLocks {
   private readonly functionsCache = new Map<FunctionLike, FunctionLocks>();
-  private readonly cfgs = new Map<FunctionLike, Cfg>();
   private withLocks: { file: ts.SourceFile; list: FunctionLocks[] } | undefined;
   /** Functions whose callback is being judged: one that passes its callback back to itself holds nothing more. */
   private readonly aroundCallback = new Set<ts.FunctionLikeDeclaration>();
@@ -33,13 +32,6 @@ export class HeldLocks {
     /** The program's function names whose calls may touch a lock (lock-relevance.ts). */
     private readonly relevant: () => ReadonlySet<string>,
   ) {}
-
-  /** The control-flow graph of a function, built once (the file's other analyses share it). */
-  cfgOf(fn: FunctionLike): Cfg {
-    let cfg = this.cfgs.get(fn);
-    if (!cfg) this.cfgs.set(fn, cfg = buildCfg(fn));
-    return cfg;
-  }
 
   /** Locks that protect memory from other threads, held on every path when `node` is evaluated. */
   heldAt(node: ts.Node): ReadonlySet<LockKey> {
@@ -73,7 +65,7 @@ export class HeldLocks {
   functionLocks(fn: FunctionLike): FunctionLocks {
     let fl = this.functionsCache.get(fn);
     if (fl) return fl;
-    const cfg = this.cfgOf(fn);
+    const cfg = cfgOf(fn);
     const all = cfg.nodes.map(n => [n, this.calls.ofNode(n)] as const);
     const acquired = new Set(all.flatMap(([, list]) => list.filter(e => e.kind === 'acquire').map(e => e.key)));
     const events = new Map<CfgNode, LockEvent[]>();

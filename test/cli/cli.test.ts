@@ -6,6 +6,7 @@ import { version } from '../../package.json';
 import { sarifErrors } from './sarif-schema';
 // The shipped artefact, not the sources: this is what `npx fearless` and `npm start` run.
 import { CLI, type Run, TempProjects, fearless } from '../support/cli-project';
+import type { JsonDiagnostic } from '../../server/src/cli/format-json';
 
 /** `unsynchronized-shared-write` at 2:3–2:9, with the safe fix `Atomics.add(a, 0, 1)`. */
 const BUMP = 'export function bump(a: Int32Array<SharedArrayBuffer>) {\n  a[0]++;\n}\n';
@@ -16,17 +17,7 @@ const CLEAN = 'export const answer = 42;\n';
 const projects = new TempProjects('fearless-cli-');
 const project = (files: Record<string, string>): string => projects.make(files);
 
-interface Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
-  message: string;
-  fixes: { title: string; edits: unknown[] }[];
-}
+type Diagnostic = JsonDiagnostic;
 
 function json(run: Run): { version: number; files: number; diagnostics: Diagnostic[]; skipped: { file: string; reason: string }[] } {
   try {

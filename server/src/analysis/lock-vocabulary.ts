@@ -1,6 +1,6 @@
 /**
  * The names the lock model recognises: lock types, their methods, condition-variable waits, lock
- * helpers. Shared by the model (locks.ts) and by the syntactic index that tells which code can touch
+ * helpers. Shared by the model (locks/) and by the syntactic index that tells which code can touch
  * a lock at all (lock-relevance.ts).
  */
 
@@ -12,20 +12,15 @@ export const SEMAPHORE_TYPE = /Semaphore$/;
  * with `Atomics.waitAsync`) mean the same as their blocking names: see `lockMethodOf`. `try…` forms take
  * the lock when they return true.
  */
-export const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = {
-  lock: { kind: 'acquire', mode: 'write', pair: 'unlock' },
-  unlock: { kind: 'release', mode: 'write', pair: 'lock' },
-  acquire: { kind: 'acquire', mode: 'write', pair: 'release' },
-  release: { kind: 'release', mode: 'write', pair: 'acquire' },
-  writeLock: { kind: 'acquire', mode: 'write', pair: 'writeUnlock' },
-  writeUnlock: { kind: 'release', mode: 'write', pair: 'writeLock' },
-  lockWrite: { kind: 'acquire', mode: 'write', pair: 'unlockWrite' },
-  unlockWrite: { kind: 'release', mode: 'write', pair: 'lockWrite' },
-  readLock: { kind: 'acquire', mode: 'read', pair: 'readUnlock' },
-  readUnlock: { kind: 'release', mode: 'read', pair: 'readLock' },
-  lockRead: { kind: 'acquire', mode: 'read', pair: 'unlockRead' },
-  unlockRead: { kind: 'release', mode: 'read', pair: 'lockRead' },
-};
+export const LOCK_METHODS: Record<string, { kind: 'acquire' | 'release'; mode: 'write' | 'read'; pair: string }> = Object.fromEntries(
+  ([
+    ['lock', 'unlock', 'write'], ['acquire', 'release', 'write'], ['writeLock', 'writeUnlock', 'write'],
+    ['lockWrite', 'unlockWrite', 'write'], ['readLock', 'readUnlock', 'read'], ['lockRead', 'unlockRead', 'read'],
+  ] as const).flatMap(([acquire, release, mode]) => [
+    [acquire, { kind: 'acquire', mode, pair: release }],
+    [release, { kind: 'release', mode, pair: acquire }],
+  ]),
+);
 export const TRY_METHODS: Record<string, 'write' | 'read'> = {
   tryLock: 'write', tryAcquire: 'write', tryWriteLock: 'write', tryLockWrite: 'write', tryReadLock: 'read', tryLockRead: 'read',
 };

@@ -186,24 +186,20 @@ export function followValue(refs: References, start: { expressions?: readonly ts
     flow.args.push({ call, index });
   };
 
-  const variables = new Set<ts.Symbol>();
-  const followVariable = (name: ts.Identifier): void => {
-    const symbol = refs.symbolAt(name);
-    if (!symbol || variables.has(symbol)) return;
-    variables.add(symbol);
-    if (isExported(symbol)) escape(name);
-    for (const ref of refs.of(symbol)) if (!isDeclarationName(ref)) follow(ref);
+  /** The uses of the symbol a name declares, each handed to `use` once per symbol; an exported one escapes. */
+  const usesOnce = (use: (ref: ts.Identifier) => void): ((name: ts.Identifier) => void) => {
+    const seen = new Set<ts.Symbol>();
+    return name => {
+      const symbol = refs.symbolAt(name);
+      if (!symbol || seen.has(symbol)) return;
+      seen.add(symbol);
+      if (isExported(symbol)) escape(name);
+      for (const ref of refs.of(symbol)) if (!isDeclarationName(ref)) use(ref);
+    };
   };
-
+  const followVariable = usesOnce(ref => follow(ref));
   /** The object is an element of a local collection: follow the elements it hands out. */
-  const collections = new Set<ts.Symbol>();
-  const collection = (name: ts.Identifier): void => {
-    const symbol = refs.symbolAt(name);
-    if (!symbol || collections.has(symbol)) return;
-    collections.add(symbol);
-    if (isExported(symbol)) escape(name);
-    for (const ref of refs.of(symbol)) if (!isDeclarationName(ref)) collectionRef(ref);
-  };
+  const collection = usesOnce(ref => collectionRef(ref));
 
   /** One use of a collection the object is in: what it hands out is followed, anything else lets it go. */
   const collectionRef = (ref: ts.Expression): void => {

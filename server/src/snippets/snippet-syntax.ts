@@ -61,9 +61,9 @@ class Parser {
     let text = '';
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
-      if (c === '\\' && '$}\\'.includes(this.src[this.pos + 1] ?? '\0')) {
-        text += this.src[this.pos + 1];
-        this.pos += 2;
+      const escaped = this.escaped('$}\\');
+      if (escaped !== undefined) {
+        text += escaped;
         continue;
       }
       if (nested && c === '}') break;
@@ -128,9 +128,9 @@ class Parser {
     let current = '';
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
-      if (c === '\\' && ',|\\$}'.includes(this.src[this.pos + 1] ?? '\0')) {
-        current += this.src[this.pos + 1];
-        this.pos += 2;
+      const escaped = this.escaped(',|\\$}');
+      if (escaped !== undefined) {
+        current += escaped;
       } else if (c === ',') {
         options.push(current);
         current = '';
@@ -180,9 +180,9 @@ class Parser {
     };
     while (this.pos < this.src.length && this.src[this.pos] !== '/') {
       const c = this.src[this.pos];
-      if (c === '\\' && '/$\\'.includes(this.src[this.pos + 1] ?? '\0')) {
-        text += this.src[this.pos + 1];
-        this.pos += 2;
+      const escaped = this.escaped('/$\\');
+      if (escaped !== undefined) {
+        text += escaped;
         continue;
       }
       if (c === '$') {
@@ -255,6 +255,14 @@ class Parser {
     if (this.src[this.pos] !== c) return false;
     this.pos++;
     return true;
+  }
+
+  /** A backslash before one of `chars` here: consumed, and the character it stands for returned. */
+  private escaped(chars: string): string | undefined {
+    const next = this.src[this.pos + 1];
+    if (this.src[this.pos] !== '\\' || next === undefined || !chars.includes(next)) return undefined;
+    this.pos += 2;
+    return next;
   }
 
   private match(sticky: RegExp): string | undefined {

@@ -8,6 +8,7 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { JsonDiagnostic, JsonEdit } from '../../../server/src/cli/format-json';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -50,24 +51,9 @@ export function removeWorkspace(workspace: Workspace): void {
   fs.rmSync(workspace.dir, { recursive: true, force: true });
 }
 
-export interface CliEdit {
-  file: string;
-  start: { line: number; column: number };
-  end: { line: number; column: number };
-  newText: string;
-}
-
-export interface CliDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: string;
-  message: string;
-  fixes: { title: string; edits: CliEdit[] }[];
-}
+/** `fearless check --format json`'s contract. */
+export type CliEdit = JsonEdit;
+export type CliDiagnostic = JsonDiagnostic;
 
 /** `fearless check --format json` on the workspace's file, as it is on disk now. */
 export function cliCheck(workspace: Workspace): Promise<CliDiagnostic[]> {

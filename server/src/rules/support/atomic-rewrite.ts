@@ -4,20 +4,16 @@ import type { MemoryAccess } from '../../analysis/memory-access';
 import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../../analysis/types';
 import { isPure, isValueUnused, skipOuter } from '../../analysis/syntax';
 
-const ATOMIC_OF_COMPOUND: Partial<Record<ts.SyntaxKind, [string, string]>> = {
-  [ts.SyntaxKind.PlusEqualsToken]: ['add', '+'],
-  [ts.SyntaxKind.MinusEqualsToken]: ['sub', '-'],
-  [ts.SyntaxKind.AmpersandEqualsToken]: ['and', '&'],
-  [ts.SyntaxKind.BarEqualsToken]: ['or', '|'],
-  [ts.SyntaxKind.CaretEqualsToken]: ['xor', '^'],
-};
-const ATOMIC_OF_BINARY: Partial<Record<ts.SyntaxKind, [string, string]>> = {
-  [ts.SyntaxKind.PlusToken]: ['add', '+'],
-  [ts.SyntaxKind.MinusToken]: ['sub', '-'],
-  [ts.SyntaxKind.AmpersandToken]: ['and', '&'],
-  [ts.SyntaxKind.BarToken]: ['or', '|'],
-  [ts.SyntaxKind.CaretToken]: ['xor', '^'],
-};
+/** The operators an `Atomics` call does in one step: `a[i] op= n` and `a[i] = a[i] op n`, its name and the operator's text. */
+const ATOMIC_OPERATORS: readonly [compound: ts.SyntaxKind, binary: ts.SyntaxKind, atomic: string, text: string][] = [
+  [ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.PlusToken, 'add', '+'],
+  [ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.MinusToken, 'sub', '-'],
+  [ts.SyntaxKind.AmpersandEqualsToken, ts.SyntaxKind.AmpersandToken, 'and', '&'],
+  [ts.SyntaxKind.BarEqualsToken, ts.SyntaxKind.BarToken, 'or', '|'],
+  [ts.SyntaxKind.CaretEqualsToken, ts.SyntaxKind.CaretToken, 'xor', '^'],
+];
+const ATOMIC_OF_COMPOUND = new Map(ATOMIC_OPERATORS.map(([compound, , atomic, text]) => [compound, [atomic, text] as const]));
+const ATOMIC_OF_BINARY = new Map(ATOMIC_OPERATORS.map(([, binary, atomic, text]) => [binary, [atomic, text] as const]));
 /**
  * `a[i] op= n`, `a[i]++`, `a[i] = a[i] op n`, `a[i] = v` (its value unused) → the matching `Atomics` call,
  * which keeps the expression's value; undefined when there is none or the value cannot be rebuilt.
@@ -48,7 +44,7 @@ export function atomicRewrite(access: MemoryAccess, viewType: string): { op: str
     // Atomics returns the old value: exactly a postfix update's value.
     text = ts.isPostfixUnaryExpression(node) ? call(name, one) : newValue(name, sign, one);
   } else if (access.form === 'compound' && ts.isBinaryExpression(node)) {
-    const pair = ATOMIC_OF_COMPOUND[node.operatorToken.kind];
+    const pair = ATOMIC_OF_COMPOUND.get(node.operatorToken.kind);
     if (!pair) return undefined;
     op = pair[0];
     text = newValue(pair[0], pair[1], node.right);
@@ -70,7 +66,7 @@ export function atomicRewrite(access: MemoryAccess, viewType: string): { op: str
 function readModifyWrite(rhs: ts.Expression, el: ts.ElementAccessExpression): { op: string; sign: string; operand: ts.Expression } | undefined {
   const e = skipOuter(rhs);
   if (!ts.isBinaryExpression(e)) return undefined;
-  const pair = ATOMIC_OF_BINARY[e.operatorToken.kind];
+  const pair = ATOMIC_OF_BINARY.get(e.operatorToken.kind);
   if (!pair) return undefined;
   const same = (x: ts.Expression): boolean => skipOuter(x).getText().replace(/\s+/g, '') === el.getText().replace(/\s+/g, '');
   if (same(e.left)) return { op: pair[0], sign: pair[1], operand: e.right };

@@ -15,7 +15,7 @@ import { analyzeFile } from '../server/src/engine/analyze-file';
 import { applyEdits } from '../server/src/engine/apply-edits';
 import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 import { Project } from '../server/src/analysis/project';
-import { isSourceFile } from '../server/src/analysis/files';
+import { isSourceFile } from '../server/src/analysis/program/files';
 import { RULES, RULE_SET } from '../server/src/rules/registry';
 import type { Finding, TextEdit } from '../server/src/core/finding';
 import { compareFindings, expectations, stripAnnotations } from './support/expectations';

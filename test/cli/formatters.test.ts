@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Finding, Fix, Severity, Span } from '../../server/src/core/finding';
-import type { SkippedFile } from '../../server/src/analysis/generated';
+import type { SkippedFile } from '../../server/src/analysis/program/generated';
 import { LineIndex, lineColumn, offsetOf } from '../../server/src/core/positions';
 import type { RuleMeta } from '../../server/src/core/rule-meta';
 import { formatGithub } from '../../server/src/cli/format-github';

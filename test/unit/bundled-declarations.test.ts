@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Project } from 'ts-morph';
 import { ts } from '../../server/src/analysis/ts';
-import { Workspace } from '../../server/src/analysis/workspace';
+import { Workspace } from '../../server/src/analysis/program/workspace';
 import { writeUnder } from '../support/cli-project';
 import { BUNDLED_FILE, isBundledFile } from '../../server/src/analysis/bundled/fallback';
 import { LIBRARY_MODULES } from '../../server/src/analysis/bundled/libraries';

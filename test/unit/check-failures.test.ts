@@ -28,7 +28,7 @@ describe('a file the engine fails on', () => {
     { cwd: dir, encoding: 'utf8' });
 
   it('gets one internal-error finding, and the others are analysed', () => {
-    const { ThreadGraph } = require('../../server/src/analysis/thread-graph') as typeof import('../../server/src/analysis/thread-graph');
+    const { ThreadGraph } = require('../../server/src/analysis/threads/thread-graph') as typeof import('../../server/src/analysis/threads/thread-graph');
     const update = ThreadGraph.prototype.update;
     ThreadGraph.prototype.update = function (this: InstanceType<typeof ThreadGraph>, ...args: Parameters<typeof update>) {
       if (args[0].fileName.endsWith('/boom.ts')) throw new Error('injected failure');

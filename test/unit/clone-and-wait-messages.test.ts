@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeFile } from '../../server/src/engine/analyze-file';
-import { Workspace } from '../../server/src/analysis/workspace';
+import { Workspace } from '../../server/src/analysis/program/workspace';
 import { DEFAULT_CONFIG } from '../../server/src/config/config-file';
 import type { Finding } from '../../server/src/core/finding';
 import { RULE_SET } from '../../server/src/rules/registry';

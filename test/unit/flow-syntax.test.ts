@@ -11,7 +11,7 @@ import path from 'node:path';
 import { applyFixes } from '../../server/src/engine/apply-edits';
 import { type CheckResult, checkPaths } from '../../server/src/engine/check';
 import type { Finding } from '../../server/src/core/finding';
-import { readFlow } from '../../server/src/analysis/flow';
+import { readFlow } from '../../server/src/analysis/program/flow';
 import { ts } from '../../server/src/analysis/ts';
 import { RULE_SET } from '../../server/src/rules/registry';
 

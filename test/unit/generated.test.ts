@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkPaths } from '../../server/src/engine/check';
-import { generatedReason } from '../../server/src/analysis/generated';
+import { generatedReason } from '../../server/src/analysis/program/generated';
 import { RULE_SET } from '../../server/src/rules/registry';
 
 /** `unsynchronized-shared-write` on line 2 (3 with a header line). */

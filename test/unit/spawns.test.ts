@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ts } from '../../server/src/analysis/ts';
-import { DiskModuleFiles } from '../../server/src/analysis/module-files';
-import { spawnSites } from '../../server/src/analysis/spawns';
+import { DiskModuleFiles } from '../../server/src/analysis/threads/module-files';
+import { spawnSites } from '../../server/src/analysis/threads/spawns';
 
 describe('spawn sites', () => {
   let dir: string;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Project } from '../../server/src/analysis/project';
-import { mayTouchThreads } from '../../server/src/analysis/thread-relevance';
+import { mayTouchThreads } from '../../server/src/analysis/threads/thread-relevance';
 
 const FILES: Record<string, string> = {
   'types.ts': 'export interface Input { counts: Int32Array<SharedArrayBuffer>; label: string }\n',

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ts } from '../../server/src/analysis/ts';
-import { Workspace } from '../../server/src/analysis/workspace';
+import { Workspace } from '../../server/src/analysis/program/workspace';
 import { writeUnder } from '../support/cli-project';
 
 describe('workspace sharing', () => {

@@ -4,23 +4,23 @@
  */
 import { ts } from './ts';
 import { LockModel, lockModelOf } from './locks/model';
-import { ProvenanceAnalysis } from './provenance';
-import { References } from './references';
-import { ModuleRole, Thread, moduleRole, threadAt } from './threads';
-import { Runtime, detectRuntime } from './environment';
+import { ProvenanceAnalysis } from './memory/provenance';
+import { References } from './syntax/references';
+import { ModuleRole, Thread, moduleRole, threadAt } from './threads/threads';
+import { Runtime, detectRuntime } from './threads/environment';
 import type { Environment } from '../core/environment';
-import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory-access';
-import { LoopAnalysis } from './loops';
-import { SharingAnalysis } from './sharing';
-import { Crossing, crossingPoints } from './boundaries';
-import type { SpawnRef } from './thread-graph';
-import { CrossFileContext, CrossThreadValues } from './cross-thread';
-import type { LockOrderGraph } from './lock-order';
-import { DiskModuleFiles } from './module-files';
-import { SpawnSite, spawnSites } from './spawns';
-import { WorkerFate, workerFate } from './joins';
-import { Channel, messageChannels } from './ports';
-import { type CloneFinding, structuredCloneIssues } from './structured-clone';
+import { AtomicsCall, MemoryAccess, atomicsCalls, memoryAccesses } from './memory/memory-access';
+import { LoopAnalysis } from './memory/loops';
+import { SharingAnalysis } from './memory/sharing';
+import { Crossing, crossingPoints } from './threads/boundaries';
+import type { SpawnRef } from './threads/thread-graph';
+import { CrossFileContext, CrossThreadValues } from './threads/cross-thread';
+import type { LockOrderGraph } from './locks/lock-order';
+import { DiskModuleFiles } from './threads/module-files';
+import { SpawnSite, spawnSites } from './threads/spawns';
+import { WorkerFate, workerFate } from './threads/joins';
+import { Channel, messageChannels } from './threads/ports';
+import { type CloneFinding, structuredCloneIssues } from './threads/structured-clone';
 
 /** Spawn paths are resolved against the files on disk, as the thread graph resolves them. */
 const DISK = new DiskModuleFiles();

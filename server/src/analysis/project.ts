@@ -4,11 +4,11 @@
  * A file's rules read the others through `context`. The CLI's check, the language server's session and
  * the tests all build it here, so a new whole-program pass has one home.
  */
-import type { CrossFileContext, Peer } from './cross-thread';
-import { LockOrderGraph, lockOrderEdges } from './lock-order';
-import type { ModuleFiles } from './module-files';
-import { ThreadGraph } from './thread-graph';
-import { Workspace, type WorkspaceOptions } from './workspace';
+import type { CrossFileContext, Peer } from './threads/cross-thread';
+import { LockOrderGraph, lockOrderEdges } from './locks/lock-order';
+import type { ModuleFiles } from './threads/module-files';
+import { ThreadGraph } from './threads/thread-graph';
+import { Workspace, type WorkspaceOptions } from './program/workspace';
 
 export interface ProjectOptions extends WorkspaceOptions {
   /** Module files as spawn sites resolve them (default: the disk). */

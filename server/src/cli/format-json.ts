@@ -1,5 +1,5 @@
 import type { Severity } from '../core/finding';
-import type { SkippedFile } from '../analysis/generated';
+import type { SkippedFile } from '../analysis/program/generated';
 import { Locator, type Range, sortFindings, sortSkipped, type Report } from './report';
 
 /** The `--format json` contract of ARCHITECTURE.md: change it only with a new `version`. */

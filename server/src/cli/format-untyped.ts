@@ -1,4 +1,4 @@
-import { untypedSummary } from '../analysis/untyped-apis';
+import { untypedSummary } from '../analysis/threads/untyped-apis';
 import { Locator, type Report } from './report';
 
 /** At most this many uses are listed one by one; the count says how many more. */

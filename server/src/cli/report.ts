@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { UntypedApiUse } from '../engine/analyze-file';
 import type { Finding, Span } from '../core/finding';
-import type { SkippedFile } from '../analysis/generated';
+import type { SkippedFile } from '../analysis/program/generated';
 import type { Unreadable } from '../engine/walk';
 import { LineIndex } from '../core/positions';
 import type { ConfigProblem } from '../config/config-file';

@@ -2,7 +2,7 @@
  * One configuration file: `fearless.json`, or the `"fearless"` key of `package.json`, read and
  * validated with messages that name the key and the bad value (and the nearest good one). Never
  * throws: every mistake becomes a `ConfigProblem`, and what could not be read is left out. Which
- * files apply to a source file, and how they combine, is config-resolver.ts's job.
+ * files apply to a source file, and how they combine, is resolver.ts's job.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

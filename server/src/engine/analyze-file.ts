@@ -6,18 +6,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ts } from '../analysis/ts';
-import { mayTouchThreads } from '../analysis/thread-relevance';
+import { mayTouchThreads } from '../analysis/threads/thread-relevance';
 import type { FearlessConfig } from '../config/config-file';
 import type { Finding, Severity } from '../core/finding';
-import { DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from '../analysis/budget';
+import { DEFAULT_FILE_BUDGET_MS, budgetFinding, isStackOverflow, refusalOf } from '../analysis/program/budget';
 import { FileFacts } from '../analysis/file-facts';
 import { applySuppressions, parseSuppressions } from './suppressions';
 import type { Report, RuleSet } from './rule';
 import type { RuleMeta } from '../core/rule-meta';
-import type { CrossFileContext } from '../analysis/cross-thread';
+import type { CrossFileContext } from '../analysis/threads/cross-thread';
 import { errorText } from '../core/error-text';
-import { flowOf } from '../analysis/flow';
-import { type UntypedUse, untypedUses } from '../analysis/untyped-apis';
+import { flowOf } from '../analysis/program/flow';
+import { type UntypedUse, untypedUses } from '../analysis/threads/untyped-apis';
 import { BUDGET_EXCEEDED, PARSE_ERROR } from '../core/engine-diagnostics';
 
 export interface FileAnalysis {

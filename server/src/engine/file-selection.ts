@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { SOURCE_EXTENSIONS, isDeclarationFileName, isSourceFile } from '../analysis/files';
+import { SOURCE_EXTENSIONS, isDeclarationFileName, isSourceFile } from '../analysis/program/files';
 import { type SkipEntry, type Unreadable, walk, whyUnreadable } from './walk';
 
 export interface FileSelection {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { readText } from '../analysis/files';
+import { readText } from '../analysis/program/files';
 
 /** Git compares names as the file system does: without case on macOS and Windows. */
 const IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';

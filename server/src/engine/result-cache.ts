@@ -15,9 +15,9 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { UntypedApiUse } from './analyze-file';
 import type { Finding } from '../core/finding';
-import { readText } from '../analysis/files';
-import type { LockOrderEdge, LockOrderGraph } from '../analysis/lock-order';
-import type { SpawnRef, ThreadGraph } from '../analysis/thread-graph';
+import { readText } from '../analysis/program/files';
+import type { LockOrderEdge, LockOrderGraph } from '../analysis/locks/lock-order';
+import type { SpawnRef, ThreadGraph } from '../analysis/threads/thread-graph';
 import type { ts } from '../analysis/ts';
 
 /** Changed whenever what is stored changes shape or meaning: an older file is then ignored. */

@@ -17,16 +17,16 @@
  */
 import path from 'node:path';
 import type { FileAnalysis } from './analyze-file';
-import type { CrossFileContext, Peer } from '../analysis/cross-thread';
-import { readText } from '../analysis/files';
-import type { LockOrderEdge, LockOrderGraph } from '../analysis/lock-order';
-import { lockRelevantNames } from '../analysis/lock-relevance';
+import type { CrossFileContext, Peer } from '../analysis/threads/cross-thread';
+import { readText } from '../analysis/program/files';
+import type { LockOrderEdge, LockOrderGraph } from '../analysis/locks/lock-order';
+import { lockRelevantNames } from '../analysis/locks/lock-relevance';
 import { withoutBom } from '../core/positions';
 import {
   CACHE_FORMAT, type CacheData, type CachedFile, type CachedProgram, cacheUnder, contentHash, dependencyHash, bindingOptions, referencedFiles,
 } from './result-cache';
-import type { ThreadGraph } from '../analysis/thread-graph';
-import { lendsNames, mentionsAny, threadNames, touchesThreads } from '../analysis/thread-relevance';
+import type { ThreadGraph } from '../analysis/threads/thread-graph';
+import { lendsNames, mentionsAny, threadNames, touchesThreads } from '../analysis/threads/thread-relevance';
 import { ts } from '../analysis/ts';
 
 /** Where a file's result comes from: the cache, an analysis of the file alone, or one on its program. */

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { CodeLens, Command, Range } from 'vscode-languageserver/node';
 import type { SpawnFacts } from '../views/explain';
 import { OPEN_LOCATION_COMMAND } from '../protocol/methods';
-import type { SpawnRef } from '../analysis/thread-graph';
+import type { SpawnRef } from '../analysis/threads/thread-graph';
 import type { Locator } from './convert';
 import { joinText, spawnedBy } from './hover';
 import { placeLabel } from './labels';

@@ -3,13 +3,13 @@
  * the `"fearless"` key of a package.json, as the editor holds it (an open document's text, as it is
  * typed) or as the disk does. The files the analysis uses are published when first read; a file
  * that is fine again has its diagnostics cleared. Analysis goes on meanwhile with what the files
- * could say (see config.ts).
+ * could say (see config/config-file.ts).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Connection, type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { type ConfigProblem, type LoadedConfig, hasFearlessKey, parseConfigText } from '../config/config-file';
-import { readText } from '../analysis/files';
+import { readText } from '../analysis/program/files';
 import { LineIndex } from '../core/positions';
 import { RULE_METAS } from '../rules/registry';
 import type { TextOf } from './convert';

@@ -1,6 +1,6 @@
 /**
  * The workspace folders the editor opened (multi-root), each with its own `fearless.*` settings,
- * and the project configuration of every file (config-resolver.ts), laid over the settings of the
+ * and the project configuration of every file (config/resolver.ts), laid over the settings of the
  * folder holding it. A file belongs to the innermost folder holding it; a file outside every folder
  * gets the first folder's settings.
  */

@@ -5,7 +5,7 @@ import type {
   Explanation, LockFacts, MemoryUse, MessageHandlerFacts, SharedMemoryFacts, SpawnFacts, WorkerModuleFacts,
 } from '../views/explain';
 import type { Span } from '../core/finding';
-import type { SpawnRef } from '../analysis/thread-graph';
+import type { SpawnRef } from '../analysis/threads/thread-graph';
 import type { Locator } from './convert';
 import { placeLabel } from './labels';
 

@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainAt, spawnsOf } from '../views/explain';
-import { isSourceFile } from '../analysis/files';
+import { isSourceFile } from '../analysis/program/files';
 import { LineIndex, withoutBom } from '../core/positions';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, codeActionsFor, fixAllEdit } from './code-actions';
 import { spawnLenses, workerModuleLens } from './code-lens';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, RequestType, ResponseError } from 'vscode-languageserver/node';
 import type { FileFacts } from '../analysis/file-facts';
-import { fileExists } from '../analysis/files';
+import { fileExists } from '../analysis/program/files';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import { THREAD_MAP_CHANGED_NOTIFICATION, THREAD_MAP_REQUEST as THREAD_MAP_METHOD, type ThreadMapParams, type ThreadMapResult } from '../protocol/methods';
 import type { Session } from './session';

@@ -1,4 +1,4 @@
-import { INTEGER_ARRAYS, TYPED_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/types';
+import { INTEGER_ARRAYS, TYPED_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/syntax/types';
 import { Rule } from '../engine/rule';
 
 const WAIT_OPS = new Set(['wait', 'waitAsync', 'notify']);

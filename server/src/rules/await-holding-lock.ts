@@ -1,5 +1,5 @@
 import { ts } from '../analysis/ts';
-import { forEachInFunction } from '../analysis/syntax';
+import { forEachInFunction } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { whereTaken } from './support/locks';
 import { READ_SUFFIX } from '../analysis/locks/events';

@@ -1,6 +1,6 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
-import { outerParent } from '../analysis/syntax';
+import { outerParent } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { insertAt, replaceNode } from './support/edits';
 import { isAwaitAllowed } from './support/await';

@@ -1,9 +1,9 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import type { PollingLoop } from '../analysis/loops';
-import { BIGINT_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/types';
-import { atomicsCallName, indentUnit, isPure, lineIndent, newlineOf, skipOuter } from '../analysis/syntax';
+import type { PollingLoop } from '../analysis/memory/loops';
+import { BIGINT_ARRAYS, WAITABLE_ARRAYS, builtinName } from '../analysis/syntax/types';
+import { atomicsCallName, indentUnit, isPure, lineIndent, newlineOf, skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { insertAt, replaceNode } from './support/edits';
 

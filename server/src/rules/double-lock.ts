@@ -1,8 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { LockKey } from '../analysis/locks/events';
 import { READ_SUFFIX, UNKNOWN_LOCK } from '../analysis/locks/events';
-import { heldRunExclusiveCalls, isCounting, isWaitedFor } from '../analysis/run-exclusive';
-import { skipOuter } from '../analysis/syntax';
+import { heldRunExclusiveCalls, isCounting, isWaitedFor } from '../analysis/locks/run-exclusive';
+import { skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { byNode, lockEvents, lockName, whereTaken } from './support/locks';
 

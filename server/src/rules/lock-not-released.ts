@@ -4,7 +4,7 @@ import { everyPathPasses } from '../analysis/cfg/paths';
 import type { Related } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
-import { isInside } from '../analysis/syntax';
+import { isInside } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 import { releaseInFinallyFix } from './support/release-in-finally';

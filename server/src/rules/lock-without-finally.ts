@@ -3,7 +3,7 @@ import type { CfgNode } from '../analysis/cfg/graph';
 import { successors, walk } from '../analysis/cfg/paths';
 import type { FileFacts } from '../analysis/file-facts';
 import type { FunctionLocks, LockEvent } from '../analysis/locks/events';
-import { atomicsCallName, forEachInFunction, skipOuter } from '../analysis/syntax';
+import { atomicsCallName, forEachInFunction, skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { byNode, lineOf, lockEvents, lockName, spanOf } from './support/locks';
 import { escapeOf } from './lock-not-released';

@@ -1,4 +1,4 @@
-import { unstartedPortListeners } from '../analysis/ports';
+import { unstartedPortListeners } from '../analysis/threads/ports';
 import { Rule } from '../engine/rule';
 import { lineAfter, listedStatement } from './support/statements';
 

@@ -1,10 +1,10 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
-import type { MemoryAccess } from '../analysis/memory-access';
-import { skipOuter } from '../analysis/syntax';
+import type { MemoryAccess } from '../analysis/memory/memory-access';
+import { skipOuter } from '../analysis/syntax/syntax';
 import type { LockKey } from '../analysis/locks/events';
-import { builtinName } from '../analysis/types';
-import { sharesRoot } from '../analysis/provenance';
+import { builtinName } from '../analysis/syntax/types';
+import { sharesRoot } from '../analysis/memory/provenance';
 import { Rule } from '../engine/rule';
 import { SimpleRegion, callbackRegion, lockEvents, lockName, simpleRegion, spanOf } from './support/locks';
 import { atomicRewrite } from './support/atomic-rewrite';

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { CloneFinding, LostMembers } from '../analysis/structured-clone';
+import { CloneFinding, LostMembers } from '../analysis/threads/structured-clone';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 import { findingPath, findingsByPlace, sendName } from './support/crossing';

@@ -1,4 +1,4 @@
-import type { NotCloneable } from '../analysis/structured-clone';
+import type { NotCloneable } from '../analysis/threads/structured-clone';
 import { Rule } from '../engine/rule';
 import { failsWith, findingPath, findingsByPlace } from './support/crossing';
 

@@ -1,9 +1,9 @@
 import { ts } from '../analysis/ts';
-import type { Crossing } from '../analysis/boundaries';
+import type { Crossing } from '../analysis/threads/boundaries';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { skipOuter } from '../analysis/syntax';
-import { builtinName } from '../analysis/types';
+import { skipOuter } from '../analysis/syntax/syntax';
+import { builtinName } from '../analysis/syntax/types';
 import { Rule } from '../engine/rule';
 import { addToTransferList, failsWith, findingPath, nameOfPart } from './support/crossing';
 

@@ -1,7 +1,7 @@
 import { ts } from '../analysis/ts';
 import type { FileFacts } from '../analysis/file-facts';
-import { type Provenance, originKind } from '../analysis/provenance';
-import { bufferStateOfType } from '../analysis/types';
+import { type Provenance, originKind } from '../analysis/memory/provenance';
+import { bufferStateOfType } from '../analysis/syntax/types';
 import { Rule } from '../engine/rule';
 import { failsWith, removeFromTransferList } from './support/crossing';
 import { whereShared } from './support/shared-access';

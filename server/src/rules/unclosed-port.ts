@@ -1,6 +1,6 @@
 import type { Fix } from '../core/finding';
-import type { Channel, PortEnd } from '../analysis/ports';
-import { enclosingFunction } from '../analysis/syntax';
+import type { Channel, PortEnd } from '../analysis/threads/ports';
+import { enclosingFunction } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { afterLastUse, lineAfter, lineBefore, listedStatement } from './support/statements';
 

@@ -1,8 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
-import { type WorkerFate, executorParameter, isSpawnedLazily, nameAfterSpawn, workerName } from '../analysis/joins';
-import type { SpawnSite } from '../analysis/spawns';
-import { enclosingFunction, skipOuter } from '../analysis/syntax';
+import { type WorkerFate, executorParameter, isSpawnedLazily, nameAfterSpawn, workerName } from '../analysis/threads/joins';
+import type { SpawnSite } from '../analysis/threads/spawns';
+import { enclosingFunction, skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { insertAt } from './support/edits';
 import { lineAfter, listedStatement } from './support/statements';

@@ -1,7 +1,7 @@
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { type WorkerFate, nameAfterSpawn, workerName } from '../analysis/joins';
-import type { SpawnSite } from '../analysis/spawns';
+import { type WorkerFate, nameAfterSpawn, workerName } from '../analysis/threads/joins';
+import type { SpawnSite } from '../analysis/threads/spawns';
 import { Rule } from '../engine/rule';
 import { insertAt, replaceNode } from './support/edits';
 import { isAwaitAllowed } from './support/await';

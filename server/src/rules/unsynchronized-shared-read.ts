@@ -1,4 +1,4 @@
-import { INTEGER_ARRAYS } from '../analysis/types';
+import { INTEGER_ARRAYS } from '../analysis/syntax/types';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 import { unlockedSharedAccess, whereShared } from './support/shared-access';

@@ -1,8 +1,8 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { isOwnSliceIndex } from '../analysis/identity';
-import { outerParent, skipOuter } from '../analysis/syntax';
+import { isOwnSliceIndex } from '../analysis/memory/identity';
+import { outerParent, skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 import { SharedAccess, unlockedSharedAccess, whereShared } from './support/shared-access';

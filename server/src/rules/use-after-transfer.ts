@@ -1,10 +1,10 @@
 import { ts } from '../analysis/ts';
-import type { Crossing } from '../analysis/boundaries';
+import type { Crossing } from '../analysis/threads/boundaries';
 import { successors, walk } from '../analysis/cfg/paths';
 import type { Fix, Related } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { TYPED_ARRAYS, builtinName } from '../analysis/types';
-import { enclosingFunction, isFunctionBoundary, isInside, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax';
+import { TYPED_ARRAYS, builtinName } from '../analysis/syntax/types';
+import { enclosingFunction, isFunctionBoundary, isInside, lineIndent, newlineOf, outerParent, skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { insertAt, replaceNode } from './support/edits';
 import { removeFromTransferList, sendName } from './support/crossing';

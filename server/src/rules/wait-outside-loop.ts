@@ -1,11 +1,11 @@
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { isAllocationRoot } from '../analysis/provenance';
+import { isAllocationRoot } from '../analysis/memory/provenance';
 import { keyOf } from '../analysis/locks/keys';
 import {
   atomicsCallName, calleeName, enclosingFunction, forEachInFunction, isFunctionBoundary, isPure, isValueUnused, outerParent, skipOuter,
-} from '../analysis/syntax';
+} from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 

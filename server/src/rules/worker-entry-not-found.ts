@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ts } from '../analysis/ts';
-import { skipOuter } from '../analysis/syntax';
+import { skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 
 export const workerEntryNotFound: Rule = {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ts } from '../analysis/ts';
 import type { Fix } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import { skipOuter } from '../analysis/syntax';
+import { skipOuter } from '../analysis/syntax/syntax';
 import { Rule } from '../engine/rule';
 import { replaceNode } from './support/edits';
 import { builtinBinding } from './support/imports';

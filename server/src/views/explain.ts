@@ -6,13 +6,13 @@
 import { ts } from '../analysis/ts';
 import type { Span } from '../core/finding';
 import type { FileFacts } from '../analysis/file-facts';
-import type { JoinStatus } from '../analysis/joins';
-import { OriginKind, originKind, sharesRoot } from '../analysis/provenance';
-import { SpawnSite, spawnSites } from '../analysis/spawns';
-import type { ModuleFiles } from '../analysis/module-files';
-import { outerParent, skipOuter } from '../analysis/syntax';
-import type { SpawnRef } from '../analysis/thread-graph';
-import type { Thread } from '../analysis/threads';
+import type { JoinStatus } from '../analysis/threads/joins';
+import { OriginKind, originKind, sharesRoot } from '../analysis/memory/provenance';
+import { SpawnSite, spawnSites } from '../analysis/threads/spawns';
+import type { ModuleFiles } from '../analysis/threads/module-files';
+import { outerParent, skipOuter } from '../analysis/syntax/syntax';
+import type { SpawnRef } from '../analysis/threads/thread-graph';
+import type { Thread } from '../analysis/threads/threads';
 
 export type Touch = 'atomic' | 'locked' | 'plain read' | 'plain write';
 

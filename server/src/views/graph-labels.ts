@@ -5,7 +5,7 @@
  * Pure (no Node API): the VS Code client bundles it too.
  */
 import type { MapSpawn, ThreadMap } from './thread-map';
-import type { Thread } from '../analysis/threads';
+import type { Thread } from '../analysis/threads/threads';
 
 export type NodeStyle = Thread | 'buffer';
 

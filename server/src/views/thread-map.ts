@@ -6,11 +6,11 @@
  */
 import path from 'node:path';
 import type { FileFacts } from '../analysis/file-facts';
-import type { ModuleFiles } from '../analysis/module-files';
+import type { ModuleFiles } from '../analysis/threads/module-files';
 import { spawnsOf } from './explain';
-import { isAllocationRoot } from '../analysis/provenance';
+import { isAllocationRoot } from '../analysis/memory/provenance';
 import type { Touch } from './explain';
-import type { Thread } from '../analysis/threads';
+import type { Thread } from '../analysis/threads/threads';
 import { ts } from '../analysis/ts';
 
 export interface ThreadMap {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { isSourceFile } from '../../../server/src/analysis/files';
+import { isSourceFile } from '../../../server/src/analysis/program/files';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 

@@ -16,7 +16,7 @@
  *   (the right of `&&`, `||`, `??`, a branch of `?:`, what follows `?.`) is `isConditional`'s answer (conditions.ts).
  */
 import { ts } from '../ts';
-import { type FunctionLike, isFunctionBoundary } from '../syntax';
+import { type FunctionLike, isFunctionBoundary } from '../syntax/syntax';
 import type { Cfg, CfgNode, CfgNodeKind } from './graph';
 
 interface JumpTarget {

@@ -10,9 +10,9 @@
 import { ts } from '../ts';
 import { type CfgNode } from '../cfg/graph';
 import { impliedAtoms, isConditional } from '../cfg/conditions';
-import { atomicsCallName, calleeName, forEachInFunction, functionName, jsDocTagArguments, skipOuter } from '../syntax';
-import { isPromiseLike } from '../types';
-import { CONDVAR_TYPE, CONDVAR_WAITS, LOCKISH_FUNCTION, SEMAPHORE_TYPE, TRY_METHODS, lockMethodOf } from '../lock-vocabulary';
+import { atomicsCallName, calleeName, forEachInFunction, functionName, jsDocTagArguments, skipOuter } from '../syntax/syntax';
+import { isPromiseLike } from '../syntax/types';
+import { CONDVAR_TYPE, CONDVAR_WAITS, LOCKISH_FUNCTION, SEMAPHORE_TYPE, TRY_METHODS, lockMethodOf } from './lock-vocabulary';
 import { type LockEvent, type LockKey, type LockMethods, READ_SUFFIX, type SummaryEvent, UNKNOWN_LOCK } from './events';
 import { type LockKeys, memberLockKey } from './keys';
 import { isRetried, type RawLocks } from './raw-locks';

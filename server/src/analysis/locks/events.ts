@@ -4,7 +4,7 @@
  */
 import type { ts } from '../ts';
 import type { Cfg, CfgNode } from '../cfg/graph';
-import type { FunctionLike } from '../syntax';
+import type { FunctionLike } from '../syntax/syntax';
 
 export type LockKey = string;
 export const UNKNOWN_LOCK: LockKey = '?';

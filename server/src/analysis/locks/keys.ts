@@ -6,7 +6,7 @@
  * class, as a lock-order checker needs).
  */
 import { ts } from '../ts';
-import { isFunctionBoundary, skipOuter } from '../syntax';
+import { isFunctionBoundary, skipOuter } from '../syntax/syntax';
 import type { LockKey } from './events';
 
 export class LockKeys {

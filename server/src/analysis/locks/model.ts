@@ -9,10 +9,10 @@
  * - held.ts: the locks held at each point of a function, and where they were taken.
  */
 import { ts } from '../ts';
-import type { FunctionLike } from '../syntax';
-import { lockRelevantNames } from '../lock-relevance';
-import { LOCK_METHODS } from '../lock-vocabulary';
-import { isPromiseLike } from '../types';
+import type { FunctionLike } from '../syntax/syntax';
+import { lockRelevantNames } from './lock-relevance';
+import { LOCK_METHODS } from './lock-vocabulary';
+import { isPromiseLike } from '../syntax/types';
 import { CallEvents } from './call-events';
 import { type LockKey, type LockMethods, READ_SUFFIX } from './events';
 import { HeldLocks } from './held';

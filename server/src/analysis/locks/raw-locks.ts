@@ -4,8 +4,8 @@
  * that way. The same operations on a mailbox, slot or counter release nothing.
  */
 import { ts } from '../ts';
-import { atomicsCallName, outerParent, skipOuter, type FunctionLike } from '../syntax';
-import { rawTakeCandidates } from '../lock-relevance';
+import { atomicsCallName, outerParent, skipOuter, type FunctionLike } from '../syntax/syntax';
+import { rawTakeCandidates } from './lock-relevance';
 import type { LockEvent, LockKey } from './events';
 import { hasParameter, keyRoot, type LockKeys } from './keys';
 

@@ -5,9 +5,9 @@
  * (`async-mutex`). Code that implements a lock (its class's own methods) is told apart here too.
  */
 import { ts } from '../ts';
-import { enclosingFunction, forEachInFunction, isFunctionBoundary, outerParent, skipOuter, type FunctionLike } from '../syntax';
-import { builtinName, isPromiseLike } from '../types';
-import { CONDVAR_TYPE, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCK_TYPE, TRY_METHODS, lockMethodOf } from '../lock-vocabulary';
+import { enclosingFunction, forEachInFunction, isFunctionBoundary, outerParent, skipOuter, type FunctionLike } from '../syntax/syntax';
+import { builtinName, isPromiseLike } from '../syntax/types';
+import { CONDVAR_TYPE, IN_THREAD_LOCK_MODULES, IN_THREAD_LOCK_PACKAGES, LOCK_TYPE, TRY_METHODS, lockMethodOf } from './lock-vocabulary';
 import type { LockFlavor } from './events';
 
 export class LockRecognition {

@@ -4,8 +4,8 @@
  * locking and lock order through calls).
  */
 import { ts } from '../ts';
-import { calleeName, forEachInFunction, functionName, isFunctionBoundary, jsDocTagArguments, skipOuter, type FunctionLike } from '../syntax';
-import { LOCKISH_FUNCTION } from '../lock-vocabulary';
+import { calleeName, forEachInFunction, functionName, isFunctionBoundary, jsDocTagArguments, skipOuter, type FunctionLike } from '../syntax/syntax';
+import { LOCKISH_FUNCTION } from './lock-vocabulary';
 import { type FunctionLocks, type InnerAcquisition, type LockEvent, type LockKey, type Summary, type SummaryEvent, UNKNOWN_LOCK } from './events';
 import { keyRoot, type LockKeys } from './keys';
 import { isLockClassMember } from './recognition';

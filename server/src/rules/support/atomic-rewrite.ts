@@ -1,8 +1,8 @@
 /** How a plain update of an integer array is written as one `Atomics` call. */
 import { ts } from '../../analysis/ts';
-import type { MemoryAccess } from '../../analysis/memory-access';
-import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../../analysis/types';
-import { isPure, isValueUnused, skipOuter } from '../../analysis/syntax';
+import type { MemoryAccess } from '../../analysis/memory/memory-access';
+import { BIGINT_ARRAYS, INTEGER_ARRAYS } from '../../analysis/syntax/types';
+import { isPure, isValueUnused, skipOuter } from '../../analysis/syntax/syntax';
 
 /** The operators an `Atomics` call does in one step: `a[i] op= n` and `a[i] = a[i] op n`, its name and the operator's text. */
 const ATOMIC_OPERATORS: readonly [compound: ts.SyntaxKind, binary: ts.SyntaxKind, atomic: string, text: string][] = [

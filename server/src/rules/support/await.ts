@@ -1,6 +1,6 @@
 /** Whether `await` may be written at a point: inside an async function, or at the top of an ES module. */
 import { ts } from '../../analysis/ts';
-import { enclosingFunction } from '../../analysis/syntax';
+import { enclosingFunction } from '../../analysis/syntax/syntax';
 import { isEsModule } from './module-format';
 
 export function isAwaitAllowed(node: ts.Node, program: ts.Program): boolean {

@@ -1,9 +1,9 @@
 /** What the Send rules share: how they name what is sent, and how their fixes edit a transfer list. */
 import { ts } from '../../analysis/ts';
-import type { Crossing } from '../../analysis/boundaries';
+import type { Crossing } from '../../analysis/threads/boundaries';
 import type { TextEdit } from '../../core/finding';
-import type { CloneFinding, CloneStep } from '../../analysis/structured-clone';
-import { lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
+import type { CloneFinding, CloneStep } from '../../analysis/threads/structured-clone';
+import { lineIndent, newlineOf, skipOuter } from '../../analysis/syntax/syntax';
 import { insertAt, replaceNode } from './edits';
 
 const MAX_NAME_LENGTH = 40;

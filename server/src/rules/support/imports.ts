@@ -7,7 +7,7 @@
 import { ts } from '../../analysis/ts';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { TextEdit } from '../../core/finding';
-import { newlineOf, skipOuter } from '../../analysis/syntax';
+import { newlineOf, skipOuter } from '../../analysis/syntax/syntax';
 import { insertAt } from './edits';
 import { isEsModule } from './module-format';
 

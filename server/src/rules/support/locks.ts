@@ -4,7 +4,7 @@ import type { CfgNode } from '../../analysis/cfg/graph';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { Related, Span } from '../../core/finding';
 import { FunctionLocks, LockEvent, LockKey, READ_SUFFIX, UNKNOWN_LOCK } from '../../analysis/locks/events';
-import { atomicsCallName, skipOuter } from '../../analysis/syntax';
+import { atomicsCallName, skipOuter } from '../../analysis/syntax/syntax';
 
 export interface LocatedEvent {
   fl: FunctionLocks;

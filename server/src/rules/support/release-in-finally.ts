@@ -11,7 +11,7 @@ import { ts } from '../../analysis/ts';
 import type { Fix, FixKind } from '../../core/finding';
 import type { FileFacts } from '../../analysis/file-facts';
 import { LockEvent } from '../../analysis/locks/events';
-import { atomicsCallName, indentUnit, isFunctionBoundary, lineIndent, newlineOf, skipOuter } from '../../analysis/syntax';
+import { atomicsCallName, indentUnit, isFunctionBoundary, lineIndent, newlineOf, skipOuter } from '../../analysis/syntax/syntax';
 import { isNotifyOf, isReleaseStatement, siblingsOf, statementOf } from './locks';
 
 export const RELEASE_IN_FINALLY = 'Release in finally';

@@ -1,10 +1,10 @@
 /** The question both shared-memory access rules start from: is this a plain access to shared memory? */
 import type { FileFacts } from '../../analysis/file-facts';
-import type { MemoryAccess } from '../../analysis/memory-access';
-import { type Provenance, originKind } from '../../analysis/provenance';
+import type { MemoryAccess } from '../../analysis/memory/memory-access';
+import { type Provenance, originKind } from '../../analysis/memory/provenance';
 import type { Related } from '../../core/finding';
-import { TYPED_ARRAYS, builtinName } from '../../analysis/types';
-import { hasJsDocTag } from '../../analysis/syntax';
+import { TYPED_ARRAYS, builtinName } from '../../analysis/syntax/types';
+import { hasJsDocTag } from '../../analysis/syntax/syntax';
 import { ts } from '../../analysis/ts';
 import { READ_SUFFIX } from '../../analysis/locks/events';
 

@@ -1,7 +1,7 @@
 /** Where a fix may add a line of code: beside a statement that sits in a block (or at the top of the file). */
 import { ts } from '../../analysis/ts';
 import type { TextEdit } from '../../core/finding';
-import { isFunctionBoundary, isInside, lineIndent, newlineOf } from '../../analysis/syntax';
+import { isFunctionBoundary, isInside, lineIndent, newlineOf } from '../../analysis/syntax/syntax';
 import { insertAt } from './edits';
 
 /** The statement of the same function holding `node`, when it is one of a list (a block, the file, a `case`). */

@@ -1,7 +1,7 @@
 /** Small questions the Join rules' fixes ask about a spawned worker's code. */
 import { ts } from '../../analysis/ts';
-import type { WorkerFate } from '../../analysis/joins';
-import { skipOuter } from '../../analysis/syntax';
+import type { WorkerFate } from '../../analysis/threads/joins';
+import { skipOuter } from '../../analysis/syntax/syntax';
 
 /**
  * The expression of a statement that is the worker and nothing else (`new Worker(…);`,

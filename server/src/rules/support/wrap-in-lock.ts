@@ -6,7 +6,7 @@ import { ts } from '../../analysis/ts';
 import type { Fix } from '../../core/finding';
 import type { FileFacts } from '../../analysis/file-facts';
 import type { LockMethods } from '../../analysis/locks/events';
-import { enclosingFunction, indentUnit, isAsyncFunction, lineIndent, newlineOf } from '../../analysis/syntax';
+import { enclosingFunction, indentUnit, isAsyncFunction, lineIndent, newlineOf } from '../../analysis/syntax/syntax';
 import { replaceNode } from './edits';
 
 export function wrapInLockFix(facts: FileFacts, stmt: ts.Statement, lock: string, methods: LockMethods): Fix | undefined {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Finding, SeverityOption, TextEdit } from '../../server/src/core/finding.js';
-import { applySuppressions, parseSuppressions } from '../../server/src/engine/suppressions.js';
+import { applySuppressions } from '../../server/src/engine/suppressions.js';
+import { parseSuppressions } from '../../server/src/engine/ignore-comments.js';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../../server/src/engine/ignore-edits.js';
 
 const FILE = '/project/src/main.ts';

@@ -3,7 +3,8 @@
  * directive already aimed there, or a new directive.
  */
 import type { TextEdit } from '../core/finding.js';
-import { DIRECTIVE_RULES, parseSuppressions, type Suppression } from './suppressions.js';
+import { DIRECTIVE_RULES } from './suppressions.js';
+import { parseSuppressions, type Suppression } from './ignore-comments.js';
 import { LineIndex } from '../core/positions';
 
 /**

@@ -124,24 +124,18 @@ class Parser {
 
   /** `a,b|}` after `${n|`: at least one option. */
   private choiceOptions(): string[] | undefined {
-    const options: string[] = [];
-    let current = '';
+    const options = [''];
     while (this.pos < this.src.length) {
-      const c = this.src[this.pos];
       const escaped = this.escaped(',|\\$}');
       if (escaped !== undefined) {
-        current += escaped;
-      } else if (c === ',') {
-        options.push(current);
-        current = '';
-        this.pos++;
-      } else if (c === '|' && this.src[this.pos + 1] === '}') {
-        options.push(current);
+        options[options.length - 1] += escaped;
+      } else if (this.eat(',')) {
+        options.push('');
+      } else if (this.src.startsWith('|}', this.pos)) {
         this.pos += 2;
         return options;
       } else {
-        current += c;
-        this.pos++;
+        options[options.length - 1] += this.src[this.pos++];
       }
     }
     return undefined;

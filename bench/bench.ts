@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyzeFile } from '../server/src/engine/analyze-file';
-import { Workspace } from '../server/src/analysis/workspace';
+import { Workspace } from '../server/src/analysis/program/workspace';
 import { DEFAULT_CONFIG } from '../server/src/config/config-file';
 import { bigModule, writeProject } from './generate';
 import { RULE_SET } from '../server/src/rules/registry';

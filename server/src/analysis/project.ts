@@ -5,7 +5,7 @@
  * the tests all build it here, so a new whole-program pass has one home.
  */
 import type { CrossFileContext, Peer } from './threads/cross-thread';
-import { LockOrderGraph, lockOrderEdges } from './locks/lock-order';
+import { LockOrderGraph, type LockOrders, lockOrderEdges } from './locks/lock-order';
 import type { ModuleFiles } from './threads/module-files';
 import { ThreadGraph } from './threads/thread-graph';
 import { Workspace, type WorkspaceOptions } from './program/workspace';
@@ -48,10 +48,15 @@ export class Project {
     return parsed ? this.graph.update(parsed.sourceFile) : this.graph.remove(file);
   }
 
-  /** A file's lock orders, read from its program: the files whose inversions that changed, and what failed. */
-  readLockOrders(file: string): { changed: Set<string>; error?: string } {
+  /** A file's lock-order edges, read from its program but not yet fed to `lockOrder` (undefined when it has none). */
+  lockOrdersOf(file: string): LockOrders | undefined {
     const parsed = this.current.get(file);
-    const { edges, error } = parsed ? lockOrderEdges(parsed.sourceFile, parsed.program) : { edges: [] };
+    return parsed && lockOrderEdges(parsed.sourceFile, parsed.program);
+  }
+
+  /** A file's lock orders, read and fed: the files whose inversions that changed, and what failed. */
+  readLockOrders(file: string): { changed: Set<string>; error?: string } {
+    const { edges, error } = this.lockOrdersOf(file) ?? { edges: [] };
     return { changed: this.lockOrder.update(file, edges), ...(error !== undefined && { error }) };
   }
 

@@ -17,10 +17,10 @@ import { originalText } from '../analysis/program/flow';
 import { type SkippedFile, generatedReason } from '../analysis/program/generated';
 import { DiskModuleFiles } from '../analysis/threads/module-files';
 import type { Finding } from '../core/finding';
-import { lockOrderEdges } from '../analysis/locks/lock-order';
 import { Project } from '../analysis/project';
 import { type CacheData, runKey } from './result-cache';
-import { type LockOrders, type ReusedFile, ResultReuse } from './reuse';
+import type { LockOrders } from '../analysis/locks/lock-order';
+import { type ReusedFile, ResultReuse } from './reuse';
 import { ThreadMap, buildThreadMap } from '../views/thread-map';
 import type { ts } from '../analysis/ts';
 import type { Unreadable } from './walk';
@@ -222,17 +222,15 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
   // Spawn sites first, across every file checked: a module's thread depends on who spawns it. Lock
   // orders too: an inversion needs both files' orders before either is judged.
   const orders = new Map<string, LockOrders>();
-  const readOrders = (file: string): void => guard(file, () => {
-    const parsed = workspace.get(file);
-    if (parsed) orders.set(file, lockOrderEdges(parsed.sourceFile, parsed.program));
-  });
+  const readOrders = (file: string): void => {
+    const read = project.lockOrdersOf(file);
+    if (read) orders.set(file, read);
+  };
   for (const file of order) {
     guard(file, () => {
       if (reuse?.readAhead(file, graph, orders, () => workspace.tree(file))) return;
-      const parsed = workspace.get(file);
-      if (!parsed) return;
       project.readSpawns(file);
-      orders.set(file, lockOrderEdges(parsed.sourceFile, parsed.program));
+      readOrders(file);
     });
     options.onProgress?.({ done: 0, total: files.length, file });
   }
@@ -244,7 +242,7 @@ export function analysePaths(paths: string[], options: CheckOptions, onFile: (do
         const parsed = workspace.get(group[0]);
         if (parsed) reuse.compareNames(group, parsed.program, orders);
       });
-      for (const file of group) if (reuse.sourceOf(file) === 'program' && !orders.has(file)) readOrders(file);
+      for (const file of group) if (reuse.sourceOf(file) === 'program' && !orders.has(file)) guard(file, () => readOrders(file));
     }
   }
   // Fed in the files' order, whichever pass read them: which cycle is found first depends on it.

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { FileAnalysis } from './analyze-file';
 import type { CrossFileContext, Peer } from '../analysis/threads/cross-thread';
 import { readText } from '../analysis/program/files';
-import type { LockOrderEdge, LockOrderGraph } from '../analysis/locks/lock-order';
+import type { LockOrderGraph, LockOrders } from '../analysis/locks/lock-order';
 import { lockRelevantNames } from '../analysis/locks/lock-relevance';
 import { withoutBom } from '../core/positions';
 import {
@@ -31,11 +31,6 @@ import { ts } from '../analysis/ts';
 
 /** Where a file's result comes from: the cache, an analysis of the file alone, or one on its program. */
 export type Source = 'cache' | 'alone' | 'program';
-
-export interface LockOrders {
-  edges: LockOrderEdge[];
-  error?: string;
-}
 
 /** A file whose result the cache gave: what the report needs of it. */
 export interface ReusedFile {

@@ -146,8 +146,9 @@ export class HeldLocks {
     if (here) return [here];
     const found: LockEvent[] = [];
     walk(n.pred, predecessors, p => {
-      const e = p === n ? undefined : last(p, Infinity);
-      if (p === n || !e) return p === n ? 'stop' : 'past';
+      if (p === n) return 'stop';
+      const e = last(p, Infinity);
+      if (!e) return 'past';
       if (!found.some(f => f.node === e.node && f.kind === e.kind)) found.push(e);
       return found.length < 3 ? 'stop' : 'end';
     });
@@ -160,8 +161,9 @@ export class HeldLocks {
     if (has(n, pos)) return false;
     let reached = n === fl.cfg.entry;
     walk(n.pred, predecessors, p => {
-      if (p === fl.cfg.entry) reached = true;
-      return reached ? 'end' : p === n || has(p, Infinity) ? 'stop' : 'past';
+      if (p !== fl.cfg.entry) return p === n || has(p, Infinity) ? 'stop' : 'past';
+      reached = true;
+      return 'end';
     });
     return reached;
   }

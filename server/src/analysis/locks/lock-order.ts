@@ -130,7 +130,13 @@ function isGated(cycle: readonly LockOrderEdge[]): boolean {
  * The edges one file contributes, from its own lock analysis. A failure costs this file's orders only
  * (none are known then), and comes back as `error` for the log: the file's rules still run.
  */
-export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): { edges: LockOrderEdge[]; error?: string } {
+/** A file's lock-order edges, and what failed while reading them. */
+export interface LockOrders {
+  edges: LockOrderEdge[];
+  error?: string;
+}
+
+export function lockOrderEdges(file: ts.SourceFile, program: ts.Program): LockOrders {
   // Most files never hold two locks at once: told from syntax, they need no type checker (the first
   // pass of a run would otherwise build one for every program, to be built again for its rules).
   if (!mayOrderLocks(file, program)) return { edges: [] };
